@@ -1,0 +1,82 @@
+/* csv.h — a streaming RFC 4180 reader: quoted fields, doubled quotes,
+ * embedded newlines, CRLF or LF, a UTF-8 BOM, any one-byte delimiter,
+ * gzip input (zlib), blank lines skipped, and a physical line number for
+ * every record. Memory is bounded by the largest record, not the file.
+ *
+ * Fields of the current record stay valid until the next fg_csv_next().
+ * The batch filler (fg_csv_fill_batch) converts only the columns the
+ * program declares. */
+#ifndef FG_CSV_H
+#define FG_CSV_H
+
+#include <stdio.h>
+
+#include "batch.h"
+
+/* A byte source. read returns bytes read (0 at end); on failure it returns
+ * 0 and sets *err to a message (static or owned by the source). */
+typedef struct fg_byte_source {
+    size_t (*read)(void *ud, char *buf, size_t cap, const char **err);
+    void *ud;
+} fg_byte_source;
+
+typedef struct fg_csv_field {
+    const char *ptr; /* unescaped bytes (quotes removed, "" -> ") */
+    uint32_t len;
+    bool quoted;     /* the field was written in quotes */
+} fg_csv_field;
+
+typedef struct fg_csv_record {
+    uint64_t line;  /* physical line where the record starts (1-based) */
+    uint32_t nfields;
+    fg_csv_field *fields;
+    bool bad_quote; /* malformed quote ("ab"c) or quote unclosed at end of input */
+} fg_csv_record;
+
+typedef struct fg_csv_reader fg_csv_reader;
+
+typedef enum fg_csv_status { FG_CSV_RECORD, FG_CSV_EOF, FG_CSV_IO_ERROR, FG_CSV_OOM } fg_csv_status;
+
+fg_csv_reader *fg_csv_new(const fg_allocator *alloc, fg_byte_source src, char delimiter);
+void fg_csv_free(fg_csv_reader *r);
+fg_csv_status fg_csv_next(fg_csv_reader *r, fg_csv_record *rec);
+/* After FG_CSV_IO_ERROR: message naming the byte offset. */
+const char *fg_csv_error(const fg_csv_reader *r);
+uint64_t fg_csv_offset(const fg_csv_reader *r); /* bytes consumed so far */
+
+/* ---- byte sources for files: plain, gzip (by magic bytes), stdin ---- */
+typedef struct fg_file_source fg_file_source;
+/* Opens path ("-" = the given stdin FILE*). gzip is detected by its magic
+ * bytes, whatever the name. Returns NULL and sets *err (static text or
+ * strerror) on failure. */
+fg_file_source *fg_file_source_open(const fg_allocator *alloc, const char *path, FILE *std_in,
+                                    const char **err);
+fg_byte_source fg_file_source_bytes(fg_file_source *fs);
+void fg_file_source_close(fg_file_source *fs);
+
+/* ---- mapping the header to the program's inputs ---- */
+typedef struct fg_csv_schema {
+    uint32_t nfields;   /* fields in the header */
+    int32_t *input_of;  /* per header field: input index or -1 (not read) */
+    uint32_t *field_of; /* per program input: header field index */
+    const char **na;    /* extra missing markers (--na), matched against unquoted cells */
+    uint32_t nna;
+} fg_csv_schema;
+
+/* Builds the schema from a header record. On failure returns false and
+ * writes the reason to msg: a declared column absent from the header, or a
+ * header the policy reads appearing twice (these are exit-4 errors). */
+bool fg_csv_schema_init(fg_csv_schema *s, const fg_allocator *alloc, const fg_program *prog,
+                        const fg_csv_record *header, fg_strbuf *msg);
+void fg_csv_schema_free(fg_csv_schema *s, const fg_allocator *alloc);
+
+/* Reads up to b->cap records into b (cleared first), converting the
+ * program's input columns; a bad cell, a missing value in a non-optional
+ * column, a ragged record or a bad quote sets that row's error (first
+ * problem in input declaration order; ragged and bad quote win). Returns
+ * FG_CSV_RECORD when rows were read (b->nrows > 0), FG_CSV_EOF when none
+ * are left, or an error status. */
+fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const fg_program *prog,
+                                fg_batch *b);
+
+#endif

@@ -1,0 +1,37 @@
+/* output.h — writers for evaluated rows: csv, tsv, jsonl and an aligned
+ * table, all formatting values through format.h. Lines end in LF. CSV
+ * quotes a field only when it holds the delimiter, a quote, CR or LF (or
+ * begins/ends with a space). A missing value is an empty field (null in
+ * jsonl). */
+#ifndef FG_OUTPUT_H
+#define FG_OUTPUT_H
+
+#include "../base/fg_base.h"
+#include "../lang/types.h"
+
+typedef enum fg_out_format { FG_FMT_CSV, FG_FMT_TSV, FG_FMT_JSONL, FG_FMT_TABLE } fg_out_format;
+
+/* A byte sink; returns false when the write failed (the run stops with I/O status). */
+typedef struct fg_byte_sink {
+    bool (*write)(void *ud, const char *data, size_t len);
+    void *ud;
+} fg_byte_sink;
+
+typedef struct fg_writer fg_writer;
+
+/* Column names and types are copied. TABLE buffers every row (it must see
+ * all widths) and writes on fg_writer_finish; the others stream. */
+fg_writer *fg_writer_new(const fg_allocator *alloc, fg_out_format fmt, fg_byte_sink sink,
+                         uint32_t ncols, const char *const *names, const fg_type *types);
+/* Writes the header line (csv/tsv; nothing for jsonl; remembered for table). */
+bool fg_writer_header(fg_writer *w);
+bool fg_writer_row(fg_writer *w, const fg_value *vals);
+bool fg_writer_finish(fg_writer *w); /* flushes */
+void fg_writer_free(fg_writer *w);
+
+/* Appends one CSV field, quoted when needed (delim is ',' or '\t'). */
+void fg_csv_quote(fg_strbuf *sb, const char *s, size_t n, char delim);
+/* Appends s as a JSON string literal. */
+void fg_json_quote(fg_strbuf *sb, const char *s, size_t n);
+
+#endif
