@@ -1,0 +1,371 @@
+/* output.c — writers for evaluated rows in csv, tsv, jsonl and an aligned
+ * table. Values are formatted through format.h; bytes are collected in a
+ * buffer and handed to the sink in blocks of about 64 KiB. The table
+ * format keeps every cell until fg_writer_finish, since column widths
+ * depend on all rows.
+ *
+ * Table layout: a header row, a rule of `-` as wide as each column, then
+ * the rows; two spaces between columns; widths count UTF-8 code points;
+ * int and num columns (header included) are right-aligned, others
+ * left-aligned; lines carry no trailing spaces (the last column is not
+ * padded and trailing blanks, e.g. of missing cells, are dropped). LF, CR and TAB inside a text
+ * cell are shown as
+ * `\n`, `\r`, `\t` so each row stays on one line. */
+#include "output.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+
+#define OUT_FLUSH_AT ((size_t)64 * 1024)
+
+struct fg_writer {
+    const fg_allocator *alloc;
+    fg_out_format fmt;
+    fg_byte_sink sink;
+    uint32_t ncols;
+    char **names;
+    fg_type *types;
+    fg_strbuf out;
+    bool failed;
+    /* table: every cell, row-major, header first */
+    fg_arena cells;
+    fg_str *tcells;
+    size_t ntcells, tcap;
+};
+
+void fg_csv_quote(fg_strbuf *sb, const char *s, size_t n, char delim)
+{
+    bool quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+    for (size_t i = 0; i < n && !quote; i++) {
+        char c = s[i];
+        quote = c == delim || c == '"' || c == '\r' || c == '\n';
+    }
+    if (!quote) {
+        fg_strbuf_add(sb, s, n);
+        return;
+    }
+    fg_strbuf_addc(sb, '"');
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"') {
+            fg_strbuf_add(sb, s + from, i + 1 - from); /* up to and with the quote */
+            fg_strbuf_addc(sb, '"');
+            from = i + 1;
+        }
+    }
+    fg_strbuf_add(sb, s + from, n - from);
+    fg_strbuf_addc(sb, '"');
+}
+
+void fg_json_quote(fg_strbuf *sb, const char *s, size_t n)
+{
+    fg_strbuf_addc(sb, '"');
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[8];
+        if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c == '\n')
+            esc = "\\n";
+        else if (c == '\r')
+            esc = "\\r";
+        else if (c == '\t')
+            esc = "\\t";
+        else if (c == '\b')
+            esc = "\\b";
+        else if (c == '\f')
+            esc = "\\f";
+        else if (c < 0x20) {
+            snprintf(u, sizeof u, "\\u%04x", c);
+            esc = u;
+        }
+        if (esc) {
+            fg_strbuf_add(sb, s + from, i - from);
+            fg_strbuf_adds(sb, esc);
+            from = i + 1;
+        }
+    }
+    fg_strbuf_add(sb, s + from, n - from);
+    fg_strbuf_addc(sb, '"');
+}
+
+fg_writer *fg_writer_new(const fg_allocator *alloc, fg_out_format fmt, fg_byte_sink sink,
+                         uint32_t ncols, const char *const *names, const fg_type *types)
+{
+    fg_writer *w = fg_calloc(alloc, 1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->alloc = alloc;
+    w->fmt = fmt;
+    w->sink = sink;
+    w->ncols = ncols;
+    fg_strbuf_init(&w->out, alloc);
+    fg_arena_init(&w->cells, alloc);
+    w->names = fg_calloc(alloc, ncols ? ncols : 1, sizeof *w->names);
+    w->types = fg_calloc(alloc, ncols ? ncols : 1, sizeof *w->types);
+    if (!w->names || !w->types)
+        goto fail;
+    for (uint32_t i = 0; i < ncols; i++) {
+        w->names[i] = fg_strndup(alloc, names[i], strlen(names[i]));
+        if (!w->names[i])
+            goto fail;
+        w->types[i] = types[i];
+    }
+    return w;
+fail:
+    fg_writer_free(w);
+    return NULL;
+}
+
+void fg_writer_free(fg_writer *w)
+{
+    if (!w)
+        return;
+    if (w->names)
+        for (uint32_t i = 0; i < w->ncols; i++)
+            fg_free(w->alloc, w->names[i]);
+    fg_free(w->alloc, w->names);
+    fg_free(w->alloc, w->types);
+    fg_free(w->alloc, w->tcells);
+    fg_strbuf_free(&w->out);
+    fg_arena_free(&w->cells);
+    fg_free(w->alloc, w);
+}
+
+/* Hands the buffered bytes to the sink (all of them, or once enough piled up). */
+static bool flush(fg_writer *w, bool all)
+{
+    if (w->failed)
+        return false;
+    if (w->out.failed) {
+        w->failed = true;
+        return false;
+    }
+    if (w->out.len == 0 || (!all && w->out.len < OUT_FLUSH_AT))
+        return true;
+    if (!w->sink.write(w->sink.ud, w->out.data, w->out.len)) {
+        w->failed = true;
+        return false;
+    }
+    fg_strbuf_clear(&w->out);
+    return true;
+}
+
+static bool is_numeric_col(const fg_writer *w, uint32_t i)
+{
+    return fg_type_is_numeric(w->types[i]);
+}
+
+/* Keeps one table cell; text cells have LF, CR and TAB made visible. */
+static bool table_add(fg_writer *w, const char *s, size_t n)
+{
+    if (w->ntcells == w->tcap) {
+        size_t cap = w->tcap ? w->tcap * 2 : 256;
+        fg_str *nc = fg_realloc(w->alloc, w->tcells, cap * sizeof *nc);
+        if (!nc)
+            return false;
+        w->tcells = nc;
+        w->tcap = cap;
+    }
+    size_t extra = 0;
+    for (size_t i = 0; i < n; i++)
+        extra += s[i] == '\n' || s[i] == '\r' || s[i] == '\t';
+    char *c = fg_arena_alloc(&w->cells, n + extra + 1);
+    if (!c)
+        return false;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            c[m++] = '\\';
+            c[m++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+        } else {
+            c[m++] = ch;
+        }
+    }
+    c[m] = '\0';
+    w->tcells[w->ntcells].ptr = c;
+    w->tcells[w->ntcells].len = (uint32_t)m;
+    w->ntcells++;
+    return true;
+}
+
+bool fg_writer_header(fg_writer *w)
+{
+    if (w->failed)
+        return false;
+    switch (w->fmt) {
+    case FG_FMT_CSV:
+    case FG_FMT_TSV: {
+        char delim = w->fmt == FG_FMT_CSV ? ',' : '\t';
+        for (uint32_t i = 0; i < w->ncols; i++) {
+            if (i)
+                fg_strbuf_addc(&w->out, delim);
+            fg_csv_quote(&w->out, w->names[i], strlen(w->names[i]), delim);
+        }
+        fg_strbuf_addc(&w->out, '\n');
+        return flush(w, false);
+    }
+    case FG_FMT_JSONL:
+        return true;
+    case FG_FMT_TABLE:
+        for (uint32_t i = 0; i < w->ncols; i++)
+            if (!table_add(w, w->names[i], strlen(w->names[i]))) {
+                w->failed = true;
+                return false;
+            }
+        return true;
+    }
+    return false;
+}
+
+bool fg_writer_row(fg_writer *w, const fg_value *vals)
+{
+    if (w->failed)
+        return false;
+    char num[FG_NUM_BUF];
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        fg_value v = vals[i];
+        fg_type base = fg_type_base(w->types[i]);
+        const char *text = NULL;
+        size_t n = 0;
+        if (!v.missing) {
+            switch (base) {
+            case FG_T_INT:
+                n = fg_fmt_int(v.i, num);
+                text = num;
+                break;
+            case FG_T_NUM:
+                n = fg_fmt_num(v.n, num);
+                text = num;
+                break;
+            case FG_T_BOOL:
+                text = v.b ? "true" : "false";
+                n = strlen(text);
+                break;
+            default:
+                text = v.s.ptr;
+                n = v.s.len;
+                break;
+            }
+        }
+        switch (w->fmt) {
+        case FG_FMT_CSV:
+        case FG_FMT_TSV: {
+            char delim = w->fmt == FG_FMT_CSV ? ',' : '\t';
+            if (i)
+                fg_strbuf_addc(&w->out, delim);
+            if (text)
+                fg_csv_quote(&w->out, text, n, delim);
+            break;
+        }
+        case FG_FMT_JSONL:
+            fg_strbuf_addc(&w->out, i ? ',' : '{');
+            fg_json_quote(&w->out, w->names[i], strlen(w->names[i]));
+            fg_strbuf_addc(&w->out, ':');
+            if (!text)
+                fg_strbuf_adds(&w->out, "null");
+            else if (base == FG_T_STR)
+                fg_json_quote(&w->out, text, n);
+            else
+                fg_strbuf_add(&w->out, text, n);
+            break;
+        case FG_FMT_TABLE:
+            if (!table_add(w, text ? text : "", n)) {
+                w->failed = true;
+                return false;
+            }
+            break;
+        }
+    }
+    if (w->fmt == FG_FMT_JSONL)
+        fg_strbuf_adds(&w->out, w->ncols ? "}\n" : "{}\n");
+    else if (w->fmt != FG_FMT_TABLE)
+        fg_strbuf_addc(&w->out, '\n');
+    return flush(w, false);
+}
+
+static size_t code_points(fg_str s)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < s.len; i++)
+        n += ((unsigned char)s.ptr[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static void pad(fg_strbuf *sb, size_t n)
+{
+    static const char spaces[] = "                                ";
+    while (n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        fg_strbuf_add(sb, spaces, k);
+        n -= k;
+    }
+}
+
+/* Writes one table line of cells (or the rule when cells is NULL). */
+static void table_line(fg_writer *w, const fg_str *cells, const size_t *width)
+{
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        if (i)
+            fg_strbuf_add(&w->out, "  ", 2);
+        bool last = i + 1 == w->ncols;
+        if (!cells) {
+            for (size_t k = 0; k < width[i]; k++)
+                fg_strbuf_addc(&w->out, '-');
+            continue;
+        }
+        size_t cp = code_points(cells[i]);
+        size_t fill = width[i] - cp;
+        if (is_numeric_col(w, i))
+            pad(&w->out, fill);
+        fg_strbuf_add(&w->out, cells[i].ptr, cells[i].len);
+        if (!is_numeric_col(w, i) && !last)
+            pad(&w->out, fill);
+    }
+    while (w->out.len > 0 && w->out.data[w->out.len - 1] == ' ')
+        w->out.len--; /* no trailing spaces (missing cells at the end) */
+    fg_strbuf_addc(&w->out, '\n');
+}
+
+static bool table_write(fg_writer *w)
+{
+    if (w->ncols == 0)
+        return true;
+    size_t *width = fg_calloc(w->alloc, w->ncols, sizeof *width);
+    if (!width) {
+        w->failed = true;
+        return false;
+    }
+    size_t nrows = w->ntcells / w->ncols;
+    for (size_t r = 0; r < nrows; r++)
+        for (uint32_t i = 0; i < w->ncols; i++) {
+            size_t cp = code_points(w->tcells[r * w->ncols + i]);
+            if (cp > width[i])
+                width[i] = cp;
+        }
+    bool ok = true;
+    for (size_t r = 0; r < nrows && ok; r++) {
+        table_line(w, w->tcells + r * w->ncols, width);
+        if (r == 0)
+            table_line(w, NULL, width);
+        ok = flush(w, false);
+    }
+    fg_free(w->alloc, width);
+    return ok;
+}
+
+bool fg_writer_finish(fg_writer *w)
+{
+    if (w->failed)
+        return false;
+    if (w->fmt == FG_FMT_TABLE && !table_write(w))
+        return false;
+    return flush(w, true);
+}
