@@ -20,8 +20,8 @@
     X(ROUND_DIGITS, "round", FG_T_NUM, 2, FG_T_NUM, FG_T_INT, 0, "round the shortest decimal text at d digits") \
     X(FLOOR, "floor", FG_T_NUM, 1, FG_T_NUM, 0, 0, "largest integer <= x")                               \
     X(CEIL, "ceil", FG_T_NUM, 1, FG_T_NUM, 0, 0, "smallest integer >= x")                                \
-    X(CLAMP_INT, "clamp", FG_T_INT, 3, FG_T_INT, FG_T_INT, I, "x limited to [lo, hi]")                          \
-    X(CLAMP_NUM, "clamp", FG_T_NUM, 3, FG_T_NUM, FG_T_NUM, N, "x limited to [lo, hi]")                          \
+    X(CLAMP_INT, "clamp", FG_T_INT, 3, FG_T_INT, FG_T_INT, FG_T_INT, "x limited to [lo, hi]")                          \
+    X(CLAMP_NUM, "clamp", FG_T_NUM, 3, FG_T_NUM, FG_T_NUM, FG_T_NUM, "x limited to [lo, hi]")                          \
     X(SQRT, "sqrt", FG_T_NUM, 1, FG_T_NUM, 0, 0, "square root; negative x is a row error (NaN)")         \
     X(POW, "pow", FG_T_NUM, 2, FG_T_NUM, FG_T_NUM, 0, "x to the power y")                                       \
     X(LOG, "log", FG_T_NUM, 1, FG_T_NUM, 0, 0, "natural logarithm")                                      \

@@ -1,0 +1,429 @@
+/* rt.c — the runtime helpers behind the IR ops (see rt.h): checked int
+ * arithmetic, num checks, comparisons, string building, decision-table
+ * lookup and the failed-rule messages. The interpreter and the JIT share
+ * them, so the semantics of every op lives here or in stdlib/builtins.c. */
+#include "rt.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "format.h"
+
+/* ---- int arithmetic ----
+ * GCC/Clang builtins are the fast path; the portable checks (also built
+ * with -DFG_PORTABLE_ARITH, for testing) give the same answers. */
+
+fg_rowerr_kind fg_rt_add_int(int64_t a, int64_t b, int64_t *out)
+{
+#if defined(__GNUC__) && !defined(FG_PORTABLE_ARITH)
+    if (__builtin_add_overflow(a, b, out))
+        return FG_RE_INT_OVERFLOW;
+    return FG_RE_NONE;
+#else
+    if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+        return FG_RE_INT_OVERFLOW;
+    *out = a + b;
+    return FG_RE_NONE;
+#endif
+}
+
+fg_rowerr_kind fg_rt_sub_int(int64_t a, int64_t b, int64_t *out)
+{
+#if defined(__GNUC__) && !defined(FG_PORTABLE_ARITH)
+    if (__builtin_sub_overflow(a, b, out))
+        return FG_RE_INT_OVERFLOW;
+    return FG_RE_NONE;
+#else
+    if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
+        return FG_RE_INT_OVERFLOW;
+    *out = a - b;
+    return FG_RE_NONE;
+#endif
+}
+
+fg_rowerr_kind fg_rt_mul_int(int64_t a, int64_t b, int64_t *out)
+{
+#if defined(__GNUC__) && !defined(FG_PORTABLE_ARITH)
+    if (__builtin_mul_overflow(a, b, out))
+        return FG_RE_INT_OVERFLOW;
+    return FG_RE_NONE;
+#else
+    if (a > 0) {
+        if (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
+            return FG_RE_INT_OVERFLOW;
+    } else if (a < 0) {
+        if (b > 0 ? a < INT64_MIN / b : (b != 0 && b < INT64_MAX / a))
+            return FG_RE_INT_OVERFLOW;
+    }
+    *out = a * b;
+    return FG_RE_NONE;
+#endif
+}
+
+fg_rowerr_kind fg_rt_neg_int(int64_t a, int64_t *out)
+{
+    if (a == INT64_MIN)
+        return FG_RE_INT_OVERFLOW;
+    *out = -a;
+    return FG_RE_NONE;
+}
+
+/* ---- num arithmetic ---- */
+
+fg_rowerr_kind fg_rt_check_num(double r)
+{
+    return isfinite(r) ? FG_RE_NONE : FG_RE_NOT_FINITE;
+}
+
+fg_rowerr_kind fg_rt_add_num(double a, double b, double *out)
+{
+    *out = a + b;
+    return fg_rt_check_num(*out);
+}
+
+fg_rowerr_kind fg_rt_sub_num(double a, double b, double *out)
+{
+    *out = a - b;
+    return fg_rt_check_num(*out);
+}
+
+fg_rowerr_kind fg_rt_mul_num(double a, double b, double *out)
+{
+    *out = a * b;
+    return fg_rt_check_num(*out);
+}
+
+fg_rowerr_kind fg_rt_div_num(double a, double b, double *out)
+{
+    if (b == 0)
+        return FG_RE_DIV_ZERO;
+    *out = a / b;
+    return fg_rt_check_num(*out);
+}
+
+/* ---- comparisons ---- */
+
+int fg_rt_cmp_str(fg_str a, fg_str b)
+{
+    uint32_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    if (c)
+        return c;
+    return a.len < b.len ? -1 : a.len > b.len ? 1 : 0;
+}
+
+/* The truth of `ord <op> 0` for an ordering result ord. */
+static bool cmp_ord(fg_cmp c, int ord)
+{
+    switch (c) {
+    case FG_CMP_EQ:
+        return ord == 0;
+    case FG_CMP_NE:
+        return ord != 0;
+    case FG_CMP_LT:
+        return ord < 0;
+    case FG_CMP_LE:
+        return ord <= 0;
+    case FG_CMP_GT:
+        return ord > 0;
+    case FG_CMP_GE:
+        return ord >= 0;
+    }
+    return false;
+}
+
+bool fg_rt_cmp_int(fg_cmp c, int64_t a, int64_t b)
+{
+    return cmp_ord(c, (a > b) - (a < b));
+}
+
+bool fg_rt_cmp_num(fg_cmp c, double a, double b)
+{
+    /* Written out so NaN (never produced: such results are row errors)
+     * would still compare as IEEE says. */
+    switch (c) {
+    case FG_CMP_EQ:
+        return a == b;
+    case FG_CMP_NE:
+        return a != b;
+    case FG_CMP_LT:
+        return a < b;
+    case FG_CMP_LE:
+        return a <= b;
+    case FG_CMP_GT:
+        return a > b;
+    case FG_CMP_GE:
+        return a >= b;
+    }
+    return false;
+}
+
+bool fg_rt_cmp_strs(fg_cmp c, fg_str a, fg_str b)
+{
+    return cmp_ord(c, fg_rt_cmp_str(a, b));
+}
+
+bool fg_rt_cmp_bool(fg_cmp c, bool a, bool b)
+{
+    return cmp_ord(c, (int)a - (int)b);
+}
+
+bool fg_rt_equal(fg_type t, fg_value a, fg_value b)
+{
+    switch (fg_type_base(t)) {
+    case FG_T_INT:
+        return a.i == b.i;
+    case FG_T_NUM:
+        return a.n == b.n;
+    case FG_T_BOOL:
+        return a.b == b.b;
+    default:
+        return fg_rt_cmp_str(a.s, b.s) == 0;
+    }
+}
+
+/* ---- strings ---- */
+
+fg_rowerr_kind fg_rt_to_str(fg_arena *scratch, fg_type t, fg_value v, fg_str *out)
+{
+    char buf[FG_NUM_BUF];
+    size_t n;
+    out->ptr = "";
+    out->len = 0;
+    if (v.missing)
+        return FG_RE_NONE;
+    switch (fg_type_base(t)) {
+    case FG_T_INT:
+        n = fg_fmt_int(v.i, buf);
+        break;
+    case FG_T_NUM:
+        n = fg_fmt_num(v.n, buf);
+        break;
+    case FG_T_BOOL:
+        out->ptr = v.b ? "true" : "false";
+        out->len = v.b ? 4 : 5;
+        return FG_RE_NONE;
+    default:
+        *out = v.s;
+        return FG_RE_NONE;
+    }
+    char *p = fg_arena_alloc(scratch, n);
+    if (!p)
+        return FG_RE_OOM;
+    memcpy(p, buf, n);
+    out->ptr = p;
+    out->len = (uint32_t)n;
+    return FG_RE_NONE;
+}
+
+fg_rowerr_kind fg_rt_concat(fg_arena *scratch, const fg_value *args, uint32_t nargs, fg_str *out)
+{
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < nargs; i++)
+        total += args[i].s.len;
+    if (total > UINT32_MAX)
+        return FG_RE_OOM;
+    char *p = fg_arena_alloc(scratch, (size_t)total);
+    if (!p)
+        return FG_RE_OOM;
+    size_t at = 0;
+    for (uint32_t i = 0; i < nargs; i++) {
+        if (args[i].s.len)
+            memcpy(p + at, args[i].s.ptr, args[i].s.len);
+        at += args[i].s.len;
+    }
+    out->ptr = p;
+    out->len = (uint32_t)total;
+    return FG_RE_NONE;
+}
+
+/* ---- decision tables ---- */
+
+/* Ordering of a present argument against a cell value, both seen as the
+ * cell's compared type (an int argument against num cells widens). */
+static int cell_order(fg_type arg_type, fg_type cmp_type, fg_value a, fg_value v)
+{
+    switch (fg_type_base(cmp_type)) {
+    case FG_T_INT:
+        return (a.i > v.i) - (a.i < v.i);
+    case FG_T_NUM: {
+        double x = fg_type_base(arg_type) == FG_T_INT ? (double)a.i : a.n;
+        return (x > v.n) - (x < v.n);
+    }
+    case FG_T_BOOL:
+        return (int)a.b - (int)v.b;
+    default:
+        return fg_rt_cmp_str(a.s, v.s);
+    }
+}
+
+static bool cell_matches(const fg_ir_cell *c, fg_type arg_type, fg_value a)
+{
+    if (c->kind == FG_IRCELL_ANY)
+        return true;
+    if (a.missing)
+        return false;
+    switch (c->kind) {
+    case FG_IRCELL_EQ:
+        return cell_order(arg_type, c->cmp_type, a, c->vals[0]) == 0;
+    case FG_IRCELL_LT:
+        return cell_order(arg_type, c->cmp_type, a, c->vals[0]) < 0;
+    case FG_IRCELL_LE:
+        return cell_order(arg_type, c->cmp_type, a, c->vals[0]) <= 0;
+    case FG_IRCELL_GT:
+        return cell_order(arg_type, c->cmp_type, a, c->vals[0]) > 0;
+    case FG_IRCELL_GE:
+        return cell_order(arg_type, c->cmp_type, a, c->vals[0]) >= 0;
+    case FG_IRCELL_RANGE:
+        return cell_order(arg_type, c->cmp_type, a, c->vals[0]) >= 0 &&
+               cell_order(arg_type, c->cmp_type, a, c->vals[1]) <= 0;
+    case FG_IRCELL_IN:
+        for (uint32_t i = 0; i < c->nvals; i++)
+            if (cell_order(arg_type, c->cmp_type, a, c->vals[i]) == 0)
+                return true;
+        return false;
+    case FG_IRCELL_ANY:
+        return true;
+    }
+    return false;
+}
+
+int32_t fg_rt_table_lookup(const fg_table *t, const fg_value *args)
+{
+    for (uint32_t r = 0; r < t->nrows; r++) {
+        const fg_ir_table_row *row = &t->rows[r];
+        uint32_t p = 0;
+        while (p < t->nparams && cell_matches(&row->cells[p], t->param_types[p], args[p]))
+            p++;
+        if (p == t->nparams)
+            return (int32_t)r;
+    }
+    return -1;
+}
+
+/* Appends a string in double quotes with `"`, `\` and newline escaped. */
+static void add_quoted(fg_strbuf *sb, fg_str s)
+{
+    fg_strbuf_addc(sb, '"');
+    for (uint32_t i = 0; i < s.len; i++) {
+        char ch = s.ptr[i];
+        if (ch == '"' || ch == '\\') {
+            fg_strbuf_addc(sb, '\\');
+            fg_strbuf_addc(sb, ch);
+        } else if (ch == '\n') {
+            fg_strbuf_add(sb, "\\n", 2);
+        } else {
+            fg_strbuf_addc(sb, ch);
+        }
+    }
+    fg_strbuf_addc(sb, '"');
+}
+
+fg_rowerr_kind fg_rt_table_nomatch(fg_arena *scratch, const fg_table *t, const fg_value *args,
+                                   fg_str *detail)
+{
+    fg_strbuf sb;
+    fg_strbuf_init(&sb, scratch->alloc);
+    fg_strbuf_printf(&sb, "no row of table %s matches (", t->name);
+    for (uint32_t p = 0; p < t->nparams; p++) {
+        if (p)
+            fg_strbuf_add(&sb, ", ", 2);
+        fg_strbuf_adds(&sb, t->param_names[p]);
+        fg_strbuf_add(&sb, " = ", 3);
+        if (args[p].missing)
+            fg_strbuf_adds(&sb, "missing");
+        else if (fg_type_base(t->param_types[p]) == FG_T_STR)
+            add_quoted(&sb, args[p].s);
+        else
+            fg_fmt_value(&sb, t->param_types[p], args[p]);
+    }
+    fg_strbuf_addc(&sb, ')');
+    fg_rowerr_kind kind = FG_RE_NO_TABLE_ROW;
+    char *p = sb.failed ? NULL : fg_arena_strndup(scratch, sb.data, sb.len);
+    if (!p) {
+        kind = FG_RE_OOM;
+        detail->ptr = "";
+        detail->len = 0;
+    } else {
+        detail->ptr = p;
+        detail->len = (uint32_t)sb.len;
+    }
+    fg_strbuf_free(&sb);
+    return kind;
+}
+
+/* ---- failed rules ---- */
+
+fg_rowerr_kind fg_rt_rule_default_msg(fg_arena *scratch, const char *rule_name, fg_str *out)
+{
+    size_t n = strlen(rule_name);
+    char *p = fg_arena_alloc(scratch, n + 12);
+    if (!p)
+        return FG_RE_OOM;
+    memcpy(p, "rule ", 5);
+    memcpy(p + 5, rule_name, n);
+    memcpy(p + 5 + n, " failed", 7);
+    out->ptr = p;
+    out->len = (uint32_t)(n + 12);
+    return FG_RE_NONE;
+}
+
+/* Whether rule r has been evaluated for the row (slot below upto_slot) and failed. */
+static bool rule_failed(const fg_program *prog, const fg_results *res, uint32_t row,
+                        uint32_t upto_slot, uint32_t r)
+{
+    uint32_t slot = prog->rule_slots[r];
+    if (slot >= upto_slot)
+        return false;
+    const fg_value *v = &res->vals[(size_t)slot * res->cap + row];
+    return !v->missing && !v->b;
+}
+
+int64_t fg_rt_failed_count(const fg_program *prog, const fg_results *res, uint32_t row,
+                           uint32_t upto_slot)
+{
+    int64_t n = 0;
+    for (uint32_t r = 0; r < prog->nrules; r++)
+        n += rule_failed(prog, res, row, upto_slot, r);
+    return n;
+}
+
+fg_rowerr_kind fg_rt_failed(fg_arena *scratch, const fg_program *prog, const fg_results *res,
+                            uint32_t row, uint32_t upto_slot, fg_str *out)
+{
+    uint64_t total = 0;
+    uint32_t nfailed = 0;
+    for (uint32_t r = 0; r < prog->nrules; r++) {
+        if (rule_failed(prog, res, row, upto_slot, r)) {
+            total += res->rule_msgs[(size_t)r * res->cap + row].len + (nfailed ? 2 : 0);
+            nfailed++;
+        }
+    }
+    out->ptr = "";
+    out->len = 0;
+    if (nfailed == 0)
+        return FG_RE_NONE;
+    if (total > UINT32_MAX)
+        return FG_RE_OOM;
+    char *p = fg_arena_alloc(scratch, (size_t)total);
+    if (!p)
+        return FG_RE_OOM;
+    size_t at = 0;
+    bool first = true;
+    for (uint32_t r = 0; r < prog->nrules; r++) {
+        if (!rule_failed(prog, res, row, upto_slot, r))
+            continue;
+        if (!first) {
+            memcpy(p + at, "; ", 2);
+            at += 2;
+        }
+        first = false;
+        fg_str m = res->rule_msgs[(size_t)r * res->cap + row];
+        if (m.len)
+            memcpy(p + at, m.ptr, m.len);
+        at += m.len;
+    }
+    out->ptr = p;
+    out->len = (uint32_t)total;
+    return FG_RE_NONE;
+}
