@@ -1,0 +1,189 @@
+/* commands.c — forgec's commands over the public API: compile with
+ * diagnostics on standard error, then eval / report / test / check. Output
+ * given with -o goes to a temporary file renamed into place only when the
+ * run succeeds, so a failed run never leaves a truncated file behind. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void print_diag(void *ud, const forge_diag *d)
+{
+    (void)ud;
+    fputs(d->rendered, stderr);
+}
+
+static int write_file(void *ud, const char *data, size_t len)
+{
+    return fwrite(data, 1, len, (FILE *)ud) == len ? 0 : -1;
+}
+
+static int exit_code(forge_status st)
+{
+    switch (st) {
+    case FORGE_OK: return 0;
+    case FORGE_ECOMPILE: return 1;
+    case FORGE_EUSAGE: return 2;
+    case FORGE_EROWS: return 3;
+    case FORGE_ETESTS: return 1;
+    case FORGE_EIO: return 4;
+    case FORGE_ENOMEM: return 4;
+    }
+    return 4;
+}
+
+static forge_policy *compile(const fc_options *o, int *rc)
+{
+    forge_config cfg;
+    forge_config_init(&cfg);
+    cfg.on_diag = print_diag;
+    cfg.include_dirs = o->includes;
+    cfg.ninclude_dirs = o->nincludes;
+    forge_policy *p = NULL;
+    forge_status st = forge_compile_file(&cfg, o->policy, &p);
+    *rc = exit_code(st);
+    return p;
+}
+
+int fc_cmd_check(const fc_options *o)
+{
+    int rc;
+    forge_policy *p = compile(o, &rc);
+    if (!p)
+        return rc;
+    if (o->dump_ir && forge_dump_ir(p, write_file, stdout) != FORGE_OK)
+        rc = 4;
+    forge_policy_free(p);
+    return rc;
+}
+
+static void print_test(void *ud, const forge_test_result *r)
+{
+    (void)ud;
+    if (r->passed) {
+        printf("ok    %s\n", r->title);
+    } else {
+        printf("FAIL  %s\n", r->title);
+        fputs(r->report, stdout);
+        size_t n = strlen(r->report);
+        if (n && r->report[n - 1] != '\n')
+            putchar('\n');
+    }
+}
+
+int fc_cmd_test(const fc_options *o)
+{
+    int rc;
+    forge_policy *p = compile(o, &rc);
+    if (!p)
+        return rc;
+    unsigned passed = 0, failed = 0;
+    forge_status st = forge_run_tests(p, o->engine, print_test, NULL, &passed, &failed);
+    if (st == FORGE_EUSAGE) {
+        fprintf(stderr, "forgec: the jit engine is not available in this build; use --engine interp\n");
+        forge_policy_free(p);
+        return 2;
+    }
+    printf("%u passed, %u failed\n", passed, failed);
+    forge_policy_free(p);
+    if (st == FORGE_ENOMEM) {
+        fprintf(stderr, "forgec: out of memory\n");
+        return 4;
+    }
+    return failed ? 1 : 0;
+}
+
+int fc_cmd_run(const fc_options *o, bool report)
+{
+    int rc;
+    forge_policy *p = compile(o, &rc);
+    if (!p)
+        return rc;
+
+    FILE *out = stdout, *err = stderr;
+    char *tmp_path = NULL;
+    if (o->output && strcmp(o->output, "-") != 0) {
+        size_t n = strlen(o->output) + 32;
+        tmp_path = malloc(n);
+        if (!tmp_path) {
+            forge_policy_free(p);
+            fprintf(stderr, "forgec: out of memory\n");
+            return 4;
+        }
+        snprintf(tmp_path, n, "%s.tmp.%ld", o->output, (long)getpid());
+        out = fopen(tmp_path, "wb");
+        if (!out) {
+            fprintf(stderr, "forgec: cannot write %s: %s\n", o->output, strerror(errno));
+            free(tmp_path);
+            forge_policy_free(p);
+            return 4;
+        }
+    }
+    if (o->errors) {
+        err = fopen(o->errors, "wb");
+        if (!err) {
+            fprintf(stderr, "forgec: cannot write %s: %s\n", o->errors, strerror(errno));
+            if (tmp_path) {
+                fclose(out);
+                remove(tmp_path);
+                free(tmp_path);
+            }
+            forge_policy_free(p);
+            return 4;
+        }
+    }
+
+    forge_run_options opt;
+    forge_run_options_init(&opt);
+    opt.engine = o->engine;
+    opt.format = o->format;
+    if (report && !o->format_given)
+        opt.format = isatty(fileno(out)) ? FORGE_FORMAT_TABLE : FORGE_FORMAT_CSV;
+    opt.data_path = o->data;
+    opt.data_stream = stdin;
+    opt.delimiter = o->delimiter;
+    opt.na = o->na;
+    opt.write_out = write_file;
+    opt.out_ud = out;
+    opt.write_err = write_file;
+    opt.err_ud = err;
+
+    forge_summary sum;
+    forge_status st = report ? forge_report(p, &opt, &sum) : forge_eval(p, &opt, &sum);
+
+    bool out_ok = fflush(out) == 0 && !ferror(out);
+    if (out != stdout && fclose(out) != 0)
+        out_ok = false;
+    if (err != stderr && fclose(err) != 0 && st == FORGE_OK)
+        st = FORGE_EIO;
+    if (!out_ok && (st == FORGE_OK || st == FORGE_EROWS)) {
+        st = FORGE_EIO;
+        snprintf(sum.message, sizeof sum.message, "cannot write %s: %s",
+                 o->output ? o->output : "the standard output", strerror(errno));
+    }
+    if (tmp_path) {
+        if (st == FORGE_OK || st == FORGE_EROWS) {
+            if (rename(tmp_path, o->output) != 0) {
+                snprintf(sum.message, sizeof sum.message, "cannot write %s: %s", o->output,
+                         strerror(errno));
+                st = FORGE_EIO;
+                remove(tmp_path);
+            }
+        } else {
+            remove(tmp_path);
+        }
+        free(tmp_path);
+    }
+    if (st != FORGE_OK && st != FORGE_EROWS) {
+        fprintf(stderr, "forgec: error: %s\n", sum.message[0] ? sum.message : forge_status_text(st));
+    } else if (!o->quiet) {
+        fprintf(stderr, "forgec: %llu rows read, %llu evaluated, %llu in error\n",
+                (unsigned long long)sum.rows_read, (unsigned long long)sum.rows_evaluated,
+                (unsigned long long)sum.rows_in_error);
+    }
+    forge_policy_free(p);
+    return exit_code(st);
+}

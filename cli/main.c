@@ -1,0 +1,119 @@
+/* main.c — the forgec program: parses the command line and calls libforge
+ * through its public header only. It prints what the library hands back
+ * (diagnostics, rows, error lines, summaries) and turns statuses into the
+ * documented exit codes: 0 ok, 1 policy does not compile, 2 usage, 3 some
+ * rows in error, 4 I/O failure. */
+#include <forge.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const usage_text =
+    "usage: forgec COMMAND [options] ...\n"
+    "\n"
+    "commands:\n"
+    "  eval POLICY DATA      evaluate the policy on every row of DATA (CSV/TSV, .gz, - for stdin)\n"
+    "  check POLICY          parse and type-check the policy only\n"
+    "  test POLICY           run the policy's own tests\n"
+    "  report POLICY DATA    run the policy's report blocks over DATA\n"
+    "\n"
+    "  forgec COMMAND --help   options of one command\n"
+    "  forgec --version        print the version\n"
+    "\n"
+    "exit status: 0 ok, 1 the policy does not compile (or tests failed), 2 usage,\n"
+    "             3 some rows in error, 4 input/output failure\n";
+
+static const char *const data_options_text =
+    "  -o, --output FILE     write the result to FILE (replaced only when the run succeeds)\n"
+    "  --format FMT          csv (default), tsv, jsonl or table\n"
+    "  --errors FILE         write row error lines to FILE instead of standard error\n"
+    "  --engine ENGINE       interp (the interpreter; the only engine in this build)\n"
+    "  --delimiter C         field delimiter: a single character, or 'tab'\n"
+    "                        (default: tab for .tsv/.tab files, else comma)\n"
+    "  --na LIST             extra missing-value markers, comma-separated (e.g. \"NA,N/A\")\n"
+    "  -I DIR                search DIR for imported policy files\n"
+    "  -q, --quiet           do not print the closing summary line\n";
+
+static void print_command_help(const char *cmd)
+{
+    if (strcmp(cmd, "eval") == 0) {
+        printf("usage: forgec eval POLICY DATA [options]\n\n"
+               "Evaluates POLICY on every row of DATA and writes one output row per evaluated\n"
+               "input row, in input order: the key columns, then the outputs. A row that cannot\n"
+               "be evaluated (bad cell, missing value, ragged row, division by zero, ...) is not\n"
+               "written; it goes to the error stream as `DATA:LINE: error: key K: reason`, and\n"
+               "every other row is still evaluated. A summary line ends the run.\n\n"
+               "options:\n%s",
+               data_options_text);
+    } else if (strcmp(cmd, "report") == 0) {
+        printf("usage: forgec report POLICY DATA [options]\n\n"
+               "Evaluates POLICY on DATA and writes its report blocks, each with its own header\n"
+               "row, separated by one empty line. Writes an aligned table when standard output is\n"
+               "a terminal, CSV otherwise, unless --format says.\n\n"
+               "options:\n%s",
+               data_options_text);
+    } else if (strcmp(cmd, "check") == 0) {
+        printf("usage: forgec check POLICY [options]\n\n"
+               "Parses and type-checks POLICY and prints its diagnostics. Exit 0 when it\n"
+               "compiles (warnings allowed), 1 when it does not.\n\n"
+               "options:\n"
+               "  -I DIR                search DIR for imported policy files\n"
+               "  --dump-ir             print the typed IR the engines execute\n");
+    } else if (strcmp(cmd, "test") == 0) {
+        printf("usage: forgec test POLICY [options]\n\n"
+               "Runs the policy's own `test` blocks. Prints each test's outcome, each failed\n"
+               "expectation with the actual values of its parts, and ends with the line\n"
+               "`N passed, N failed`. Exit 0 when all pass, 1 otherwise.\n\n"
+               "options:\n"
+               "  --engine ENGINE       interp\n"
+               "  -I DIR                search DIR for imported policy files\n");
+    } else {
+        fputs(usage_text, stdout);
+    }
+}
+
+int fc_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "forgec: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n\n%s", usage_text);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return fc_usage_error("no command given%s", "");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        if (argc > 2)
+            print_command_help(argv[2]);
+        else
+            fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("forgec %s\n", forge_version());
+        return 0;
+    }
+    fc_options o;
+    int rc = fc_parse_options(&o, cmd, argc - 2, argv + 2);
+    if (rc >= 0)
+        return rc;
+    if (o.help) {
+        print_command_help(cmd);
+        return 0;
+    }
+    if (strcmp(cmd, "eval") == 0 || strcmp(cmd, "report") == 0)
+        return fc_cmd_run(&o, strcmp(cmd, "report") == 0);
+    if (strcmp(cmd, "check") == 0)
+        return fc_cmd_check(&o);
+    if (strcmp(cmd, "test") == 0)
+        return fc_cmd_test(&o);
+    return fc_usage_error("unknown command `%s`", cmd);
+}

@@ -1,0 +1,368 @@
+/* driver.c — runs a compiled policy over CSV data: the one pipeline
+ * shared by `eval` and `report`. It reads the data in columnar batches
+ * (only the declared columns are converted), hands each batch to the
+ * engine, then writes evaluated rows in input order, one error line per row
+ * in error, and feeds report accumulators. Memory is bounded by the batch
+ * size and the largest record, whatever the size of the input. */
+#include "driver.h"
+
+#include <string.h>
+
+#include "csv.h"
+#include "engine.h"
+#include "output.h"
+#include "report.h"
+
+typedef struct sink_ctx {
+    forge_write_fn fn;
+    void *ud;
+} sink_ctx;
+
+static bool sink_write(void *ud, const char *data, size_t len)
+{
+    sink_ctx *s = ud;
+    return s->fn ? s->fn(s->ud, data, len) == 0 : true;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Tab for .tsv/.tab files (also gzipped), comma otherwise. */
+static char delimiter_for(const char *path)
+{
+    const char *b = base_name(path);
+    if (ends_with(b, ".tsv") || ends_with(b, ".tab") || ends_with(b, ".tsv.gz") ||
+        ends_with(b, ".tab.gz"))
+        return '\t';
+    return ',';
+}
+
+/* Splits "NA,N/A" into an array of strings allocated in ar. */
+static const char **split_na(fg_arena *ar, const char *na, uint32_t *n)
+{
+    *n = 0;
+    if (!na || !*na)
+        return NULL;
+    uint32_t count = 1;
+    for (const char *p = na; *p; p++)
+        count += *p == ',';
+    const char **out = fg_arena_alloc(ar, count * sizeof *out);
+    if (!out)
+        return NULL;
+    const char *start = na;
+    for (const char *p = na;; p++) {
+        if (*p == ',' || *p == '\0') {
+            out[(*n)++] = fg_arena_strndup(ar, start, (size_t)(p - start));
+            if (*p == '\0')
+                break;
+            start = p + 1;
+        }
+    }
+    return out;
+}
+
+void fg_driver_error_line(fg_strbuf *sb, const fg_program *prog, const char *data_name,
+                          const fg_batch *b, uint32_t row)
+{
+    const fg_rowerr *e = &b->err[row];
+    fg_strbuf_printf(sb, "%s:%llu: error: ", data_name, (unsigned long long)b->line[row]);
+    if (b->nkeys > 0) {
+        fg_strbuf_adds(sb, "key ");
+        for (uint32_t k = 0; k < b->nkeys; k++) {
+            const fg_str *t = &b->keytext[row * b->nkeys + k];
+            if (k)
+                fg_strbuf_addc(sb, '/');
+            if (t->len == 0)
+                fg_strbuf_adds(sb, "\"\"");
+            else
+                fg_strbuf_add(sb, t->ptr, t->len);
+        }
+        fg_strbuf_adds(sb, ": ");
+    }
+    bool data_error = e->kind == FG_RE_BAD_CELL || e->kind == FG_RE_MISSING_CELL ||
+                      e->kind == FG_RE_RAGGED || e->kind == FG_RE_BAD_QUOTE;
+    if (data_error) {
+        if (e->column >= 0 && (uint32_t)e->column < prog->ninputs)
+            fg_strbuf_printf(sb, "column %s: ", prog->inputs[e->column].name);
+    } else if (e->span.file < prog->sources.nfiles) {
+        fg_linecol lc = fg_sources_linecol(&prog->sources, e->span.file, e->span.start);
+        fg_strbuf_printf(sb, "%s:%u:%u: ", prog->sources.files[e->span.file]->name, lc.line,
+                         lc.col);
+    }
+    if (e->detail.len)
+        fg_strbuf_add(sb, e->detail.ptr, e->detail.len);
+    else
+        fg_strbuf_adds(sb, fg_rowerr_reason(e->kind));
+}
+
+/* Everything one run holds; released in run_free. */
+typedef struct run {
+    const fg_allocator *alloc;
+    const fg_program *prog;
+    fg_file_source *fs;
+    fg_csv_reader *reader;
+    fg_csv_schema schema;
+    bool have_schema;
+    fg_batch batch;
+    bool have_batch;
+    fg_results res;
+    bool have_res;
+    fg_writer *writer;
+    fg_report_acc **accs;
+    fg_arena arena;
+    fg_strbuf line;
+} run;
+
+static void run_free(run *r)
+{
+    if (r->accs) {
+        for (uint32_t i = 0; i < r->prog->nreports; i++)
+            fg_report_acc_free(r->accs[i]);
+    }
+    fg_writer_free(r->writer);
+    if (r->have_res)
+        fg_results_free(&r->res);
+    if (r->have_batch)
+        fg_batch_free(&r->batch);
+    if (r->have_schema)
+        fg_csv_schema_free(&r->schema, r->alloc);
+    fg_csv_free(r->reader);
+    fg_file_source_close(r->fs);
+    fg_strbuf_free(&r->line);
+    fg_arena_free(&r->arena);
+}
+
+static forge_status fail(forge_summary *sum, forge_status st, const char *fmt, const char *a,
+                         const char *b)
+{
+    snprintf(sum->message, sizeof sum->message, fmt, a, b ? b : "");
+    return st;
+}
+
+/* The output writer's columns: key inputs, then the outputs. */
+static fg_writer *make_writer(run *r, const forge_run_options *opt, sink_ctx *out)
+{
+    const fg_program *p = r->prog;
+    uint32_t ncols = p->nkeys + p->noutputs;
+    const char **names = fg_arena_alloc(&r->arena, (ncols + 1) * sizeof *names);
+    fg_type *types = fg_arena_alloc(&r->arena, (ncols + 1) * sizeof *types);
+    if (!names || !types)
+        return NULL;
+    for (uint32_t k = 0; k < p->nkeys; k++) {
+        names[k] = p->inputs[p->keys[k]].name;
+        types[k] = p->inputs[p->keys[k]].type;
+    }
+    for (uint32_t o = 0; o < p->noutputs; o++) {
+        names[p->nkeys + o] = p->outputs[o].name;
+        types[p->nkeys + o] = p->outputs[o].type;
+    }
+    fg_byte_sink sink = {sink_write, out};
+    return fg_writer_new(r->alloc, (fg_out_format)opt->format, sink, ncols, names, types);
+}
+
+static bool write_rows(run *r, fg_value *vals)
+{
+    const fg_program *p = r->prog;
+    const fg_batch *b = &r->batch;
+    for (uint32_t row = 0; row < b->nrows; row++) {
+        if (b->err[row].kind != FG_RE_NONE)
+            continue;
+        for (uint32_t k = 0; k < p->nkeys; k++)
+            vals[k] = fg_batch_get(b, p->keys[k], row);
+        for (uint32_t o = 0; o < p->noutputs; o++) {
+            const fg_output *out = &p->outputs[o];
+            vals[p->nkeys + o] = out->src == FG_OUT_INPUT
+                                     ? fg_batch_get(b, out->index, row)
+                                     : r->res.vals[(size_t)out->index * r->res.cap + row];
+        }
+        if (!fg_writer_row(r->writer, vals))
+            return false;
+    }
+    return true;
+}
+
+static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx *out,
+                                  sink_ctx *err, forge_summary *sum)
+{
+    for (uint32_t i = 0; i < r->prog->nreports; i++) {
+        fg_report_table t;
+        if (!fg_report_acc_table(r->accs[i], &t))
+            return fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        bool ok = i == 0 || sink_write(out, "\n", 1);
+        fg_byte_sink sink = {sink_write, out};
+        ok = ok && fg_report_table_write(&t, (fg_out_format)opt->format, sink);
+        /* An aggregate that left its range is empty in the table: say so. */
+        for (uint32_t k = 0; ok && k < t.noverflows; k++) {
+            fg_strbuf_clear(&r->line);
+            fg_strbuf_adds(&r->line, "forgec: warning: ");
+            fg_report_overflow_text(r->prog, &t, &t.overflows[k], &r->line);
+            fg_strbuf_addc(&r->line, '\n');
+            ok = !r->line.failed && sink_write(err, r->line.data, r->line.len);
+        }
+        fg_report_table_free(&t);
+        if (!ok)
+            return fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+    }
+    return FORGE_OK;
+}
+
+forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
+                           const forge_run_options *opt, fg_run_mode mode, forge_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.alloc = alloc;
+    r.prog = prog;
+    fg_arena_init(&r.arena, alloc);
+    fg_strbuf_init(&r.line, alloc);
+    forge_status st = FORGE_OK;
+    sink_ctx out = {opt->write_out, opt->out_ud};
+    sink_ctx err = {opt->write_err, opt->err_ud};
+
+    if (!opt->data_path) {
+        st = fail(sum, FORGE_EUSAGE, "no data file given%s%s", "", NULL);
+        goto done;
+    }
+    bool is_stdin = strcmp(opt->data_path, "-") == 0;
+    const char *data_name =
+        opt->data_name ? opt->data_name : is_stdin ? "<stdin>" : opt->data_path;
+
+    const char *why = NULL;
+    r.fs = fg_file_source_open(alloc, opt->data_path, opt->data_stream, &why);
+    if (!r.fs) {
+        st = fail(sum, FORGE_EIO, "cannot read %s: %s", data_name, why ? why : "unknown error");
+        goto done;
+    }
+    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : delimiter_for(opt->data_path);
+    r.reader = fg_csv_new(alloc, fg_file_source_bytes(r.fs), delim);
+    if (!r.reader) {
+        st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        goto done;
+    }
+
+    fg_csv_record header;
+    fg_csv_status cs = fg_csv_next(r.reader, &header);
+    if (cs == FG_CSV_IO_ERROR) {
+        st = fail(sum, FORGE_EIO, "%s%s", fg_csv_error(r.reader), NULL);
+        goto done;
+    }
+    if (cs == FG_CSV_OOM) {
+        st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        goto done;
+    }
+    if (cs == FG_CSV_EOF) {
+        st = fail(sum, FORGE_EIO, "%s: no header line (the input is empty)%s", data_name, NULL);
+        goto done;
+    }
+    if (header.bad_quote) {
+        st = fail(sum, FORGE_EIO, "%s:1: malformed quoted field in the header%s", data_name,
+                  NULL);
+        goto done;
+    }
+    fg_strbuf msg;
+    fg_strbuf_init(&msg, alloc);
+    r.have_schema = fg_csv_schema_init(&r.schema, alloc, prog, &header, &msg);
+    if (!r.have_schema) {
+        st = fail(sum, FORGE_EIO, "%s: %s", data_name, msg.data ? msg.data : "bad header");
+        fg_strbuf_free(&msg);
+        goto done;
+    }
+    fg_strbuf_free(&msg);
+    r.schema.na = split_na(&r.arena, opt->na, &r.schema.nna);
+
+    r.have_batch = fg_batch_init(&r.batch, alloc, prog, FG_BATCH_ROWS);
+    r.have_res = r.have_batch && fg_results_init(&r.res, alloc, prog, FG_BATCH_ROWS);
+    fg_value *vals = fg_arena_alloc(&r.arena, (prog->nkeys + prog->noutputs + 1) * sizeof *vals);
+    if (!r.have_res || !vals) {
+        st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        goto done;
+    }
+    if (mode == FG_RUN_EVAL) {
+        r.writer = make_writer(&r, opt, &out);
+        if (!r.writer) {
+            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+            goto done;
+        }
+        if (!fg_writer_header(r.writer)) {
+            st = fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+            goto done;
+        }
+    } else {
+        r.accs = fg_arena_zalloc(&r.arena, (prog->nreports + 1) * sizeof *r.accs);
+        for (uint32_t i = 0; r.accs && i < prog->nreports; i++) {
+            r.accs[i] = fg_report_acc_new(alloc, prog, i);
+            if (!r.accs[i]) {
+                st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+                goto done;
+            }
+        }
+    }
+
+    fg_eval_opts eopts = {.with_reports = mode == FG_RUN_REPORT};
+    for (;;) {
+        fg_results_clear(&r.res);
+        cs = fg_csv_fill_batch(r.reader, &r.schema, prog, &r.batch);
+        if (cs == FG_CSV_EOF)
+            break;
+        if (cs == FG_CSV_IO_ERROR) {
+            st = fail(sum, FORGE_EIO, "%s%s", fg_csv_error(r.reader), NULL);
+            goto done;
+        }
+        if (cs == FG_CSV_OOM || !fg_interp_batch(prog, &r.batch, &r.res, &eopts)) {
+            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+            goto done;
+        }
+        sum->rows_read += r.batch.nrows;
+        for (uint32_t row = 0; row < r.batch.nrows; row++) {
+            if (r.batch.err[row].kind == FG_RE_NONE) {
+                sum->rows_evaluated++;
+                continue;
+            }
+            sum->rows_in_error++;
+            fg_strbuf_clear(&r.line);
+            fg_driver_error_line(&r.line, prog, data_name, &r.batch, row);
+            fg_strbuf_addc(&r.line, '\n');
+            if (r.line.failed || !sink_write(&err, r.line.data, r.line.len)) {
+                st = fail(sum, FORGE_EIO, "cannot write the error stream%s%s", "", NULL);
+                goto done;
+            }
+        }
+        if (mode == FG_RUN_EVAL) {
+            if (!write_rows(&r, vals)) {
+                st = fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+                goto done;
+            }
+        } else {
+            for (uint32_t i = 0; i < prog->nreports; i++) {
+                if (!fg_report_acc_add(r.accs[i], &r.batch, &r.res)) {
+                    st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+                    goto done;
+                }
+            }
+        }
+    }
+    if (mode == FG_RUN_EVAL) {
+        if (!fg_writer_finish(r.writer)) {
+            st = fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+            goto done;
+        }
+    } else {
+        st = write_reports(&r, opt, &out, &err, sum);
+        if (st != FORGE_OK)
+            goto done;
+    }
+    st = sum->rows_in_error ? FORGE_EROWS : FORGE_OK;
+done:
+    run_free(&r);
+    return st;
+}

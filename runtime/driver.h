@@ -1,0 +1,22 @@
+/* driver.h — the evaluation pipeline behind forge_eval and forge_report:
+ * open the data, map its header to the policy's inputs, then batch by
+ * batch read and convert the columns, run the engine, write rows, error
+ * lines and report aggregates, and count everything. */
+#ifndef FG_DRIVER_H
+#define FG_DRIVER_H
+
+#include "../include/forge.h"
+#include "../lang/ir.h"
+
+typedef enum fg_run_mode { FG_RUN_EVAL, FG_RUN_REPORT } fg_run_mode;
+
+forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
+                           const forge_run_options *opt, fg_run_mode mode, forge_summary *sum);
+
+/* Appends the text of one row error line (without the trailing newline):
+ * `DATA:LINE: error: key K: TEXT`. */
+struct fg_batch;
+void fg_driver_error_line(fg_strbuf *sb, const fg_program *prog, const char *data_name,
+                          const struct fg_batch *b, uint32_t row);
+
+#endif
