@@ -263,4 +263,90 @@ fg_expr *fg_ast_expr(fg_arena *ar, fg_expr_kind kind, fg_span span);
 fg_decl *fg_ast_decl(fg_arena *ar, fg_decl_kind kind, fg_span span);
 fg_span fg_span_join(fg_span a, fg_span b);
 
+/* What the builders below need: where nodes go and where errors go. Every
+ * builder returns NULL (or false) only when the arena is out of memory; a
+ * builder that reports a syntax-level error still returns a usable node.
+ * order: the next declaration number (fg_ast_add_decl increments it). */
+typedef struct fg_ast_builder {
+    fg_arena *ar;
+    fg_diags *diags;
+    uint32_t file;
+    uint32_t order;
+} fg_ast_builder;
+
+/* `key` / `from "..."` after an input field's type, in either order. */
+typedef struct fg_input_attrs {
+    bool key;
+    const char *header;
+} fg_input_attrs;
+
+bool fg_ast_push(fg_ast_builder *b, fg_ptrvec *v, void *item);
+/* Appends decl to ast with decl->file and decl->order set. */
+bool fg_ast_add_decl(fg_ast_builder *b, fg_ast *ast, fg_decl *decl);
+
+fg_expr *fg_ast_int(fg_ast_builder *b, int64_t v, fg_span span);
+fg_expr *fg_ast_num(fg_ast_builder *b, double v, fg_span span);
+fg_expr *fg_ast_bool(fg_ast_builder *b, bool v, fg_span span);
+fg_expr *fg_ast_name(fg_ast_builder *b, const char *name, fg_span span);
+fg_expr *fg_ast_call(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *args,
+                     fg_span span);
+fg_expr *fg_ast_unary(fg_ast_builder *b, fg_unop op, fg_expr *operand, fg_span span);
+/* -literal folded into the literal (cells, fixtures). */
+fg_expr *fg_ast_negate_literal(fg_ast_builder *b, fg_expr *lit, fg_span span);
+fg_expr *fg_ast_binary(fg_ast_builder *b, fg_binop op, fg_expr *lhs, fg_span op_span,
+                       fg_expr *rhs);
+fg_expr *fg_ast_if(fg_ast_builder *b, fg_expr *c, fg_expr *t, fg_expr *e, fg_span span);
+fg_expr *fg_ast_is(fg_ast_builder *b, fg_expr *x, bool present, fg_span span);
+fg_expr *fg_ast_in(fg_ast_builder *b, fg_expr *x, fg_ptrvec *items, fg_span span);
+fg_expr *fg_ast_between(fg_ast_builder *b, fg_expr *x, fg_expr *lo, fg_expr *hi, fg_span span);
+fg_expr *fg_ast_paren(fg_ast_builder *b, fg_expr *e, fg_span span);
+/* String literals: start empty, add decoded text and `{expr}` parts. */
+fg_expr *fg_ast_str_new(fg_ast_builder *b, fg_span span);
+fg_expr *fg_ast_str_text(fg_ast_builder *b, fg_expr *s, fg_str text, fg_span span);
+fg_expr *fg_ast_str_interp(fg_ast_builder *b, fg_expr *s, fg_expr *e, fg_span span);
+fg_expr *fg_ast_str_done(fg_ast_builder *b, fg_expr *s, fg_span span);
+/* A string that must not interpolate (`what` names the place for the error). */
+fg_expr *fg_ast_str_literal(fg_ast_builder *b, fg_expr *s, const char *what);
+const char *fg_ast_str_plain(fg_ast_builder *b, fg_expr *s, const char *what);
+
+/* `int`, `num?`...: unknown names are reported and give FG_T_ERROR. */
+fg_type fg_ast_type(fg_ast_builder *b, const char *name, bool opt, fg_span span);
+fg_param *fg_ast_param(fg_ast_builder *b, const char *name, fg_span span, fg_type type,
+                       fg_span type_span);
+fg_input_attrs fg_ast_attr_key(fg_ast_builder *b, fg_input_attrs a, fg_span span);
+fg_input_attrs fg_ast_attr_from(fg_ast_builder *b, fg_input_attrs a, const char *header,
+                                fg_span span);
+fg_cell *fg_ast_cell(fg_ast_builder *b, fg_cell_kind kind, fg_expr *a, fg_expr *bb,
+                     fg_ptrvec *items, fg_span span);
+fg_table_row *fg_ast_table_row(fg_ast_builder *b, fg_ptrvec *cells, fg_expr *result,
+                               fg_span span);
+fg_decide_arm *fg_ast_arm(fg_ast_builder *b, fg_expr *cond, fg_expr *value, fg_span span);
+fg_report_item *fg_ast_report_item(fg_ast_builder *b, const char *label, fg_span label_span,
+                                   fg_expr *agg);
+fg_field_init *fg_ast_field(fg_ast_builder *b, const char *name, fg_span name_span,
+                            fg_expr *value);
+
+fg_decl *fg_ast_policy(fg_ast_builder *b, const char *name, const char *version, fg_span span);
+fg_decl *fg_ast_input(fg_ast_builder *b, const char *name, fg_span name_span, fg_type type,
+                      fg_span type_span, fg_input_attrs attrs, fg_span span);
+/* const / let / output (value may be NULL for `output x`). */
+fg_decl *fg_ast_valdecl(fg_ast_builder *b, fg_decl_kind kind, const char *name,
+                        fg_span name_span, fg_expr *value, fg_span span);
+fg_decl *fg_ast_fn(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *params,
+                   fg_type result, fg_span result_span, fg_expr *body, fg_span span);
+fg_decl *fg_ast_table(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *params,
+                      fg_type result, fg_span result_span, fg_hit_policy hit, fg_ptrvec *rows,
+                      fg_span span);
+fg_decl *fg_ast_rule(fg_ast_builder *b, const char *name, fg_span name_span, fg_expr *cond,
+                     fg_expr *message, fg_span span);
+fg_decl *fg_ast_decide(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *arms,
+                       fg_decide_arm *otherwise, fg_span span);
+fg_decl *fg_ast_report(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *by,
+                       fg_ptrvec *items, fg_span span);
+fg_decl *fg_ast_fixture(fg_ast_builder *b, const char *name, fg_span name_span,
+                        fg_ptrvec *fields, fg_span span);
+fg_decl *fg_ast_test(fg_ast_builder *b, const char *title, const char *fixture,
+                     fg_span fixture_span, fg_ptrvec *with, fg_ptrvec *expects, fg_span span);
+fg_decl *fg_ast_import(fg_ast_builder *b, const char *path, fg_span path_span, fg_span span);
+
 #endif
