@@ -138,8 +138,7 @@ fg_expr *fg_ast_negate_literal(fg_ast_builder *b, fg_expr *lit, fg_span span)
     return lit;
 }
 
-fg_expr *fg_ast_binary(fg_ast_builder *b, fg_binop op, fg_expr *lhs, fg_span op_span,
-                       fg_expr *rhs)
+fg_expr *fg_ast_binary(fg_ast_builder *b, fg_binop op, fg_expr *lhs, fg_span op_span, fg_expr *rhs)
 {
     if (!lhs || !rhs)
         return NULL;
@@ -279,9 +278,8 @@ static bool str_check_plain(fg_ast_builder *b, fg_expr *s, const char *what)
     for (uint32_t i = 0; i < s->str.parts.n; i++) {
         fg_strpart *p = s->str.parts.items[i];
         if (p->is_expr) {
-            fg_diag_add(b->diags, FG_SEV_ERROR, p->span,
-                        "write `\\{` for a literal brace", "%s cannot interpolate `{...}`",
-                        what);
+            fg_diag_add(b->diags, FG_SEV_ERROR, p->span, "write `\\{` for a literal brace",
+                        "%s cannot interpolate `{...}`", what);
             return false;
         }
     }
@@ -373,8 +371,7 @@ fg_cell *fg_ast_cell(fg_ast_builder *b, fg_cell_kind kind, fg_expr *a, fg_expr *
     return c;
 }
 
-fg_table_row *fg_ast_table_row(fg_ast_builder *b, fg_ptrvec *cells, fg_expr *result,
-                               fg_span span)
+fg_table_row *fg_ast_table_row(fg_ast_builder *b, fg_ptrvec *cells, fg_expr *result, fg_span span)
 {
     if (!result)
         return NULL;
@@ -414,8 +411,7 @@ fg_report_item *fg_ast_report_item(fg_ast_builder *b, const char *label, fg_span
     return it;
 }
 
-fg_field_init *fg_ast_field(fg_ast_builder *b, const char *name, fg_span name_span,
-                            fg_expr *value)
+fg_field_init *fg_ast_field(fg_ast_builder *b, const char *name, fg_span name_span, fg_expr *value)
 {
     if (!name)
         return NULL;
@@ -466,8 +462,8 @@ fg_decl *fg_ast_input(fg_ast_builder *b, const char *name, fg_span name_span, fg
     return d;
 }
 
-fg_decl *fg_ast_valdecl(fg_ast_builder *b, fg_decl_kind kind, const char *name,
-                        fg_span name_span, fg_expr *value, fg_span span)
+fg_decl *fg_ast_valdecl(fg_ast_builder *b, fg_decl_kind kind, const char *name, fg_span name_span,
+                        fg_expr *value, fg_span span)
 {
     fg_decl *d = named(b, kind, name, name_span, span);
     if (!d)
@@ -545,8 +541,8 @@ fg_decl *fg_ast_report(fg_ast_builder *b, const char *name, fg_span name_span, f
     return d;
 }
 
-fg_decl *fg_ast_fixture(fg_ast_builder *b, const char *name, fg_span name_span,
-                        fg_ptrvec *fields, fg_span span)
+fg_decl *fg_ast_fixture(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *fields,
+                        fg_span span)
 {
     fg_decl *d = named(b, FG_D_FIXTURE, name, name_span, span);
     if (!d)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parser.h"
+/* after parser.h: the scanner's header needs YYSTYPE and YYLTYPE */
 #include "lexer.h"
 
 /* Runs the parser over file `file`; start_tok picks file or expression. */
@@ -19,8 +20,10 @@ static int run(const fg_sources *src, uint32_t file, fg_arena *ar, fg_diags *dia
 {
     const fg_file *f = src->files[file];
     fg_parser *p = fg_malloc(ar->alloc, sizeof *p);
-    if (!p)
+    if (!p) {
+        fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "out of memory while parsing %s", f->name);
         return 2;
+    }
     memset(p, 0, sizeof *p);
     p->b.ar = ar;
     p->b.diags = diags;
@@ -53,16 +56,14 @@ done:
         yylex_destroy(scanner); /* also deletes the buffer state, not buf */
     fg_free(ar->alloc, buf);
     if (rc == 2 || ar->failed) {
-        fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "out of memory while parsing %s",
-                           f->name);
+        fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "out of memory while parsing %s", f->name);
         rc = 2;
     }
     fg_free(ar->alloc, p);
     return rc;
 }
 
-bool fg_parse_file(const fg_sources *src, uint32_t file, fg_arena *ar, fg_diags *diags,
-                   fg_ast *out)
+bool fg_parse_file(const fg_sources *src, uint32_t file, fg_arena *ar, fg_diags *diags, fg_ast *out)
 {
     memset(out, 0, sizeof *out);
     out->file = file;

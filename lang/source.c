@@ -60,8 +60,7 @@ static bool build_line_map(const fg_allocator *a, fg_file *f)
     return true;
 }
 
-int fg_sources_add(fg_sources *s, const char *name, const char *path, const char *text,
-                   size_t len)
+int fg_sources_add(fg_sources *s, const char *name, const char *path, const char *text, size_t len)
 {
     if (len >= UINT32_MAX || s->nfiles >= INT32_MAX)
         return -1;
@@ -200,8 +199,7 @@ count:
         d->nwarnings++;
 }
 
-void fg_diag_add(fg_diags *d, fg_severity sev, fg_span span, const char *hint, const char *fmt,
-                 ...)
+void fg_diag_add(fg_diags *d, fg_severity sev, fg_span span, const char *hint, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -257,7 +255,10 @@ static const char *severity_word(fg_severity s)
     }
 }
 
-static bool is_utf8_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+static bool is_utf8_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
 
 void fg_diag_render(const fg_sources *s, const fg_diag *d, fg_strbuf *sb)
 {
@@ -333,8 +334,7 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
                 v = c[j - 1] + 1;
             if (p[j - 1] + cost < v)
                 v = p[j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                pp[j - 2] + 1 < v)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
                 v = pp[j - 2] + 1;
             c[j] = v;
         }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -169,7 +170,7 @@ static void sx_list(fg_strbuf *sb, const fg_ptrvec *v)
 
 static void sx(fg_strbuf *sb, const fg_expr *e)
 {
-    static const char *const binops[] = {"+",  "-", "*",  "/",  "==",  "!=", "<",
+    static const char *const binops[] = {"+",  "-", "*",  "/",   "==", "!=", "<",
                                          "<=", ">", ">=", "and", "or", "??"};
     if (!e) {
         fg_strbuf_adds(sb, "NULL");
@@ -283,16 +284,35 @@ static void test_spec_example(void **state)
         fg_decl_kind kind;
         const char *name;
     } want[] = {
-        {FG_D_POLICY, NULL},         {FG_D_INPUT, "id"},         {FG_D_INPUT, "region"},
-        {FG_D_INPUT, "capacity_t"},  {FG_D_INPUT, "output_t"},   {FG_D_INPUT, "employees"},
-        {FG_D_INPUT, "dust_mg_m3"},  {FG_D_INPUT, "accidents_3y"}, {FG_D_INPUT, "export_share"},
-        {FG_D_INPUT, "rd_spend"},    {FG_D_INPUT, "iso9001"},    {FG_D_CONST, "DUST_LIMIT"},
-        {FG_D_CONST, "RELIEF_CAP"},  {FG_D_TABLE, "min_capacity"}, {FG_D_TABLE, "relief_rate"},
-        {FG_D_FN, "per_worker"},     {FG_D_LET, "productivity"}, {FG_D_RULE, "scale"},
-        {FG_D_RULE, "environment"},  {FG_D_RULE, "safety"},      {FG_D_RULE, "quality"},
-        {FG_D_DECIDE, "status"},     {FG_D_OUTPUT, "status"},    {FG_D_OUTPUT, "tax_relief"},
-        {FG_D_OUTPUT, "reasons"},    {FG_D_REPORT, NULL},        {FG_D_FIXTURE, "typical"},
-        {FG_D_TEST, NULL},           {FG_D_TEST, NULL},
+        {FG_D_POLICY, NULL},
+        {FG_D_INPUT, "id"},
+        {FG_D_INPUT, "region"},
+        {FG_D_INPUT, "capacity_t"},
+        {FG_D_INPUT, "output_t"},
+        {FG_D_INPUT, "employees"},
+        {FG_D_INPUT, "dust_mg_m3"},
+        {FG_D_INPUT, "accidents_3y"},
+        {FG_D_INPUT, "export_share"},
+        {FG_D_INPUT, "rd_spend"},
+        {FG_D_INPUT, "iso9001"},
+        {FG_D_CONST, "DUST_LIMIT"},
+        {FG_D_CONST, "RELIEF_CAP"},
+        {FG_D_TABLE, "min_capacity"},
+        {FG_D_TABLE, "relief_rate"},
+        {FG_D_FN, "per_worker"},
+        {FG_D_LET, "productivity"},
+        {FG_D_RULE, "scale"},
+        {FG_D_RULE, "environment"},
+        {FG_D_RULE, "safety"},
+        {FG_D_RULE, "quality"},
+        {FG_D_DECIDE, "status"},
+        {FG_D_OUTPUT, "status"},
+        {FG_D_OUTPUT, "tax_relief"},
+        {FG_D_OUTPUT, "reasons"},
+        {FG_D_REPORT, NULL},
+        {FG_D_FIXTURE, "typical"},
+        {FG_D_TEST, NULL},
+        {FG_D_TEST, NULL},
     };
     for (uint32_t i = 0; i < 29; i++) {
         fg_decl *d = decl_at(ast, i);
@@ -403,8 +423,7 @@ static void test_spec_example(void **state)
     assert_true(ip->is_expr);
     assert_string_equal(span_text(c, ip->expr->span, buf, sizeof buf), "capacity_t");
     fg_strpart *ip3 = scale->rule.message->str.parts.items[3];
-    assert_string_equal(span_text(c, ip3->expr->call.name_span, buf, sizeof buf),
-                        "min_capacity");
+    assert_string_equal(span_text(c, ip3->expr->call.name_span, buf, sizeof buf), "min_capacity");
     assert_string_equal(span_text(c, scale->rule.cond->binary.op_span, buf, sizeof buf), ">=");
     fg_decl *quality = decl_at(ast, 20);
     fg_strbuf_clear(&c->out);
@@ -602,8 +621,9 @@ static void test_strings(void **state)
 {
     ctx *c = *state;
     char buf[64];
-    fg_ast *ast = parse(c, "let s = \"a\\\"b\\\\c\\nd\\te\\{f}\\u{e9}\\u{1F600}{x + 1}!{\"in{y}\"}\"\n"
-                           "let e = \"\"\n");
+    fg_ast *ast =
+        parse(c, "let s = \"a\\\"b\\\\c\\nd\\te\\{f}\\u{e9}\\u{1F600}{x + 1}!{\"in{y}\"}\"\n"
+                 "let e = \"\"\n");
     assert_string_equal(diag_lines(c), "");
     fg_expr *s = decl_at(ast, 0)->let.value;
     fg_strbuf_clear(&c->out);
@@ -725,8 +745,9 @@ static void test_syntax_errors(void **state)
                  "1:31: unexpected `=>`, expected a table cell\n");
     check_errors(state, "let x = 1\nlet y = 2 3\n",
                  "2:11: unexpected number `3`, expected an operator or a declaration\n");
-    check_errors(state, "policy \"a{b}\"\n",
-                 "1:11: this string cannot interpolate `{...}` [write `\\{` for a literal brace]\n");
+    check_errors(
+        state, "policy \"a{b}\"\n",
+        "1:11: this string cannot interpolate `{...}` [write `\\{` for a literal brace]\n");
     check_errors(state, "output o = \"ok {1 + }\"\n",
                  "1:21: unexpected `}` closing an interpolation, expected an expression\n");
 }
@@ -862,7 +883,8 @@ static void test_out_of_memory(void **state)
             completed = true;
         } else {
             assert_true(diags.nerrors >= 1);
-            assert_string_equal(diags.items[diags.n - 1].message, "out of memory while parsing t.fp");
+            assert_string_equal(diags.items[diags.n - 1].message,
+                                "out of memory while parsing t.fp");
         }
         fg_diags_free(&diags);
         fg_arena_free(&ar);

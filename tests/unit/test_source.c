@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <stdlib.h>
@@ -117,23 +118,21 @@ static void test_render_exact(void **state)
     fg_strbuf_init(&sb, NULL);
 
     /* "capacity" in line 2 is at offset 27 + 12 = 39 */
-    fg_diag_add(&d, FG_SEV_ERROR, sp(0, 39, 47), "did you mean `capacity_t`?",
-                "unknown name `%s`", "capacity");
-    assert_string_equal(render_all(&s, &d, &sb),
-                        "rules.fp:2:13: error: unknown name `capacity`\n"
-                        "   2 | rule scale: capacity >= 5\n"
-                        "     |             ^~~~~~~~\n"
-                        "     = hint: did you mean `capacity_t`?\n");
+    fg_diag_add(&d, FG_SEV_ERROR, sp(0, 39, 47), "did you mean `capacity_t`?", "unknown name `%s`",
+                "capacity");
+    assert_string_equal(render_all(&s, &d, &sb), "rules.fp:2:13: error: unknown name `capacity`\n"
+                                                 "   2 | rule scale: capacity >= 5\n"
+                                                 "     |             ^~~~~~~~\n"
+                                                 "     = hint: did you mean `capacity_t`?\n");
     fg_diags_free(&d);
 
     /* tabs are copied into the caret line; warning; no hint */
     fg_diags_init(&d, NULL);
     uint32_t l3 = 27 + 26;
     fg_diag_add(&d, FG_SEV_WARNING, sp(0, l3 + 9, l3 + 14), NULL, "odd sum");
-    assert_string_equal(render_all(&s, &d, &sb),
-                        "rules.fp:3:10: warning: odd sum\n"
-                        "   3 | \tlet x =\t1 + 2\n"
-                        "     | \t       \t^~~~~\n");
+    assert_string_equal(render_all(&s, &d, &sb), "rules.fp:3:10: warning: odd sum\n"
+                                                 "   3 | \tlet x =\t1 + 2\n"
+                                                 "     | \t       \t^~~~~\n");
     fg_diags_free(&d);
 
     /* a span running past the end of its line is cut there; a zero-width
@@ -144,19 +143,18 @@ static void test_render_exact(void **state)
     fg_diag_add(&d, FG_SEV_ERROR, sp(0, l3 - 1, l3 - 1), NULL, "here");
     fg_diag_add(&d, FG_SEV_ERROR, sp(0, l4 + 8, l4 + 16), NULL, "str");
     fg_diag_add(&d, FG_SEV_ERROR, sp(0, l4 + 19, l4 + 20), NULL, "y");
-    assert_string_equal(render_all(&s, &d, &sb),
-                        "rules.fp:1:13: note: long\n"
-                        "   1 | input { capacity_t : num }\n"
-                        "     |             ^~~~~~~~~~~~~~\n"
-                        "rules.fp:2:26: error: here\n"
-                        "   2 | rule scale: capacity >= 5\n"
-                        "     |                          ^\n"
-                        "rules.fp:4:9: error: str\n"
-                        "   4 | let s = \"d\xC3\xA9j\xC3\xA0\" + y\n"
-                        "     |         ^~~~~~\n"
-                        "rules.fp:4:20: error: y\n"
-                        "   4 | let s = \"d\xC3\xA9j\xC3\xA0\" + y\n"
-                        "     |                  ^\n");
+    assert_string_equal(render_all(&s, &d, &sb), "rules.fp:1:13: note: long\n"
+                                                 "   1 | input { capacity_t : num }\n"
+                                                 "     |             ^~~~~~~~~~~~~~\n"
+                                                 "rules.fp:2:26: error: here\n"
+                                                 "   2 | rule scale: capacity >= 5\n"
+                                                 "     |                          ^\n"
+                                                 "rules.fp:4:9: error: str\n"
+                                                 "   4 | let s = \"d\xC3\xA9j\xC3\xA0\" + y\n"
+                                                 "     |         ^~~~~~\n"
+                                                 "rules.fp:4:20: error: y\n"
+                                                 "   4 | let s = \"d\xC3\xA9j\xC3\xA0\" + y\n"
+                                                 "     |                  ^\n");
     assert_int_equal(d.nerrors, 3);
     assert_int_equal(d.nwarnings, 0);
     fg_diags_free(&d);
