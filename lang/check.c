@@ -22,8 +22,8 @@ void fg_chk_oom(fg_chk *ch)
 
 const char *fg_chk_kind_name(fg_decl_kind k)
 {
-    static const char *const names[] = {"policy", "input",  "const",  "let",     "fn",
-                                        "table",  "rule",   "decide", "output",  "report",
+    static const char *const names[] = {"policy",  "input", "const",  "let",    "fn",
+                                        "table",   "rule",  "decide", "output", "report",
                                         "fixture", "test",  "import"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "declaration";
 }
@@ -211,7 +211,8 @@ void fg_chk_failed_dep(fg_chk *ch, fg_span ref, bool count)
 {
     if (ch->cur)
         ch->info[ch->cur->order].uses_failed = true;
-    if (!fg_ptrvec_push(ch->ar, &ch->stack, count ? (void *)fg_chk_tag_count : (void *)fg_chk_tag_failed)) {
+    if (!fg_ptrvec_push(ch->ar, &ch->stack,
+                        count ? (void *)fg_chk_tag_count : (void *)fg_chk_tag_failed)) {
         fg_chk_oom(ch);
         return;
     }
@@ -354,8 +355,8 @@ static void check_outputs_once(fg_chk *ch)
                 strcmp(a->name, b->name) == 0) {
                 fg_diag_add(ch->diags, FG_SEV_ERROR, a->name_span, NULL,
                             "output `%s` appears twice", a->name);
-                fg_diag_add(ch->diags, FG_SEV_NOTE, b->name_span, NULL,
-                            "`%s` is first output here", b->name);
+                fg_diag_add(ch->diags, FG_SEV_NOTE, b->name_span, NULL, "`%s` is first output here",
+                            b->name);
                 break;
             }
         }
@@ -369,8 +370,7 @@ static void check_report(fg_chk *ch, fg_decl *d)
     for (uint32_t i = 0; i < d->report.by.n; i++) {
         fg_expr *e = d->report.by.items[i];
         fg_type t = fg_chk_expr(ch, e);
-        if (t != FG_T_ERROR && e->kind == FG_E_NAME && e->decl &&
-            (e->decl->kind == FG_D_CONST)) {
+        if (t != FG_T_ERROR && e->kind == FG_E_NAME && e->decl && (e->decl->kind == FG_D_CONST)) {
             fg_diag_add(ch->diags, FG_SEV_ERROR, e->span, NULL,
                         "`by %s` must name a row value (input, let, rule, decide or output), "
                         "not a const",
@@ -406,8 +406,8 @@ static void check_report(fg_chk *ch, fg_decl *d)
         bool is_count = k == 0, is_cond = k == 0 || k == 5;
         if ((is_count && n > 1) || (!is_count && n != 1)) {
             fg_diag_add(ch->diags, FG_SEV_ERROR, call->call.name_span, NULL,
-                        "`%s` takes %s, got %u", name,
-                        is_count ? "0 or 1 arguments" : "1 argument", n);
+                        "`%s` takes %s, got %u", name, is_count ? "0 or 1 arguments" : "1 argument",
+                        n);
             continue;
         }
         call->type = (k == 0) ? FG_T_INT : FG_T_NUM;
@@ -425,8 +425,7 @@ static void check_report(fg_chk *ch, fg_decl *d)
                         "the argument of `%s` must be bool, found %s", name, fg_type_name(t));
         else if (!is_cond && !fg_type_is_numeric(b))
             fg_diag_add(ch->diags, FG_SEV_ERROR, arg->span, NULL,
-                        "the argument of `%s` must be int or num, found %s", name,
-                        fg_type_name(t));
+                        "the argument of `%s` must be int or num, found %s", name, fg_type_name(t));
     }
 }
 

@@ -105,8 +105,7 @@ static void purity_error(fg_chk *ch, fg_span at, const char *what, const char *k
         fg_diag_add(ch->diags, FG_SEV_ERROR, at,
                     "fn and table bodies see only their parameters, consts, other fns and "
                     "tables, and built-ins",
-                    "%s `%s` cannot use %s (%s)", fg_chk_kind_name(cur->kind), cname, what,
-                    kind);
+                    "%s `%s` cannot use %s (%s)", fg_chk_kind_name(cur->kind), cname, what, kind);
 }
 
 /* Did-you-mean over globals (values or callables) and the parameters. */
@@ -119,8 +118,8 @@ static const char *closest(fg_chk *ch, const char *name, bool callables)
     for (uint32_t i = 0; i < ch->decls.n; i++) {
         fg_decl *d = ch->decls.items[i];
         bool callable = d->kind == FG_D_FN || d->kind == FG_D_TABLE;
-        if (!d->name || d->kind == FG_D_FIXTURE || d->kind == FG_D_REPORT ||
-            d->kind == FG_D_TEST || callable != callables)
+        if (!d->name || d->kind == FG_D_FIXTURE || d->kind == FG_D_REPORT || d->kind == FG_D_TEST ||
+            callable != callables)
             continue;
         if (d->kind == FG_D_OUTPUT && !d->output.value)
             continue;
@@ -139,8 +138,7 @@ static fg_type check_name(fg_chk *ch, fg_expr *e)
 {
     const char *name = e->name.name;
     if (strcmp(name, "_") == 0) {
-        fg_diag_add(ch->diags, FG_SEV_ERROR, e->span, NULL,
-                    "`_` is only allowed in table cells");
+        fg_diag_add(ch->diags, FG_SEV_ERROR, e->span, NULL, "`_` is only allowed in table cells");
         return FG_T_ERROR;
     }
     if (ch->params)
@@ -273,8 +271,8 @@ static fg_type check_builtin(fg_chk *ch, fg_expr *e, int first)
             snprintf(exp, sizeof exp, "%d argument%s", min_ar, min_ar == 1 ? "" : "s");
         if (min_ar + 1 == max_ar)
             snprintf(exp, sizeof exp, "%d or %d arguments", min_ar, max_ar);
-        fg_diag_add(ch->diags, FG_SEV_ERROR, e->call.name_span, NULL, "`%s` takes %s, got %u",
-                    name, exp, n);
+        fg_diag_add(ch->diags, FG_SEV_ERROR, e->call.name_span, NULL, "`%s` takes %s, got %u", name,
+                    exp, n);
     } else {
         fg_strbuf got;
         fg_strbuf_init(&got, ch->alloc);
@@ -373,7 +371,7 @@ static fg_type check_call(fg_chk *ch, fg_expr *e)
 
 static const char *binop_text(fg_binop op)
 {
-    static const char *const t[] = {"+", "-", "*", "/", "==", "!=", "<",
+    static const char *const t[] = {"+",  "-", "*",  "/",   "==", "!=", "<",
                                     "<=", ">", ">=", "and", "or", "??"};
     return t[op];
 }
@@ -382,8 +380,8 @@ static bool need_numeric(fg_chk *ch, fg_expr *x, const char *op)
 {
     if (fg_type_is_numeric(x->type))
         return true;
-    fg_diag_add(ch->diags, FG_SEV_ERROR, x->span, NULL, "operand of `%s` must be int or num, found %s",
-                op, fg_type_name(x->type));
+    fg_diag_add(ch->diags, FG_SEV_ERROR, x->span, NULL,
+                "operand of `%s` must be int or num, found %s", op, fg_type_name(x->type));
     return false;
 }
 
@@ -418,8 +416,8 @@ static fg_type check_binary(fg_chk *ch, fg_expr *e)
             res = num_meet(l, r);
         else {
             fg_diag_add(ch->diags, FG_SEV_ERROR, e->binary.op_span, NULL,
-                        "the operands of `??` have different types: %s and %s",
-                        fg_type_name(lt), fg_type_name(rt));
+                        "the operands of `??` have different types: %s and %s", fg_type_name(lt),
+                        fg_type_name(rt));
             return FG_T_ERROR;
         }
         return (fg_type)(res | (fg_type_is_opt(rt) ? FG_T_OPT : 0));
@@ -462,16 +460,16 @@ static fg_type check_binary(fg_chk *ch, fg_expr *e)
                         "bools compare only with `==` and `!=`, not `%s`", ot);
             return FG_T_ERROR;
         }
-        fg_diag_add(ch->diags, FG_SEV_ERROR, e->binary.op_span, NULL,
-                    "cannot compare %s with %s", fg_type_name(lt), fg_type_name(rt));
+        fg_diag_add(ch->diags, FG_SEV_ERROR, e->binary.op_span, NULL, "cannot compare %s with %s",
+                    fg_type_name(lt), fg_type_name(rt));
         return FG_T_ERROR;
     }
     }
 }
 
 /* `in` and `between`: operand and the others share a base type. */
-static fg_type check_members(fg_chk *ch, fg_expr *x, fg_expr **items, uint32_t n,
-                             const char *op, bool ordered)
+static fg_type check_members(fg_chk *ch, fg_expr *x, fg_expr **items, uint32_t n, const char *op,
+                             bool ordered)
 {
     fg_type xt = fg_chk_expr(ch, x);
     bool ok = xt != FG_T_ERROR;
@@ -498,8 +496,8 @@ static fg_type check_members(fg_chk *ch, fg_expr *x, fg_expr **items, uint32_t n
             any_num = any_num || ib == FG_T_NUM;
             continue;
         }
-        fg_diag_add(ch->diags, FG_SEV_ERROR, items[i]->span, NULL,
-                    "`%s` compares %s with %s", op, fg_type_name(xb), fg_type_name(ib));
+        fg_diag_add(ch->diags, FG_SEV_ERROR, items[i]->span, NULL, "`%s` compares %s with %s", op,
+                    fg_type_name(xb), fg_type_name(ib));
         ok = false;
     }
     if (!ok)
@@ -573,9 +571,8 @@ fg_type fg_chk_expr(fg_chk *ch, fg_expr *e)
         if (o == FG_T_ERROR)
             break;
         if (e->unary.op == FG_OP_NOT) {
-            t = fg_chk_assign(ch, e->unary.operand, FG_T_BOOL, "the operand of `not`")
-                    ? FG_T_BOOL
-                    : FG_T_ERROR;
+            t = fg_chk_assign(ch, e->unary.operand, FG_T_BOOL, "the operand of `not`") ? FG_T_BOOL
+                                                                                       : FG_T_ERROR;
         } else if (fg_chk_present(ch, e->unary.operand) &&
                    need_numeric(ch, e->unary.operand, "-")) {
             t = fg_type_base(o);

@@ -20,7 +20,7 @@ typedef enum fg_chk_mode {
 } fg_chk_mode;
 
 typedef struct fg_chk_info {
-    fg_ptrvec deps;  /* fg_decl* row values (let/rule/decide/output) read */
+    fg_ptrvec deps;   /* fg_decl* row values (let/rule/decide/output) read */
     bool uses_failed; /* reads failed() or failed_count(): depends on every rule */
     uint8_t state;    /* 0 unchecked, 1 in progress, 2 done */
     bool cval_ok;     /* const: folded without error */

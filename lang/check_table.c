@@ -30,8 +30,8 @@ bool fg_chk_cell_value(fg_chk *ch, fg_expr *e, fg_value *out, fg_type *type)
         *type = FG_T_BOOL;
         break;
     case FG_E_STR: {
-        if (e->str.parts.n > 1 || (e->str.parts.n == 1 &&
-                                   ((fg_strpart *)e->str.parts.items[0])->is_expr))
+        if (e->str.parts.n > 1 ||
+            (e->str.parts.n == 1 && ((fg_strpart *)e->str.parts.items[0])->is_expr))
             goto bad;
         if (e->str.parts.n == 1)
             out->s = ((fg_strpart *)e->str.parts.items[0])->text;
@@ -72,8 +72,8 @@ bool fg_chk_cell_value(fg_chk *ch, fg_expr *e, fg_value *out, fg_type *type)
     e->type = *type;
     return true;
 bad:
-    fg_diag_add(ch->diags, FG_SEV_ERROR, e->span, NULL,
-                "`%s` is not a literal or a const name", fg_chk_text(ch, e->span));
+    fg_diag_add(ch->diags, FG_SEV_ERROR, e->span, NULL, "`%s` is not a literal or a const name",
+                fg_chk_text(ch, e->span));
     e->type = FG_T_ERROR;
     return false;
 }
@@ -91,7 +91,10 @@ typedef struct cellset {
     ivl *v;
 } cellset;
 
-static double as_num(fg_value v, fg_type t) { return t == FG_T_INT ? (double)v.i : v.n; }
+static double as_num(fg_value v, fg_type t)
+{
+    return t == FG_T_INT ? (double)v.i : v.n;
+}
 
 /* <0, 0, >0; a and b of type t (int, num, str, bool). */
 static int cmp_vals(fg_value a, fg_value b, fg_type t)
@@ -442,8 +445,7 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
             return;
         }
         for (uint32_t k = 0; k < np; k++)
-            if (!cell_set(ch, r->cells.items[k], ((fg_param *)params->items[k])->type,
-                          &sets[i][k]))
+            if (!cell_set(ch, r->cells.items[k], ((fg_param *)params->items[k])->type, &sets[i][k]))
                 sets[i] = NULL;
         if (!sets[i])
             ok = false;

@@ -277,8 +277,7 @@ fg_program *fg_compile_file(const fg_allocator *alloc, fg_sources *src, fg_diags
     size_t len = 0;
     char *text = read_all(alloc, path, &len);
     if (!text) {
-        fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "cannot read %s: %s", name,
-                           strerror(errno));
+        fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "cannot read %s: %s", name, strerror(errno));
         return NULL;
     }
     int file = fg_sources_add(src, name, path, text, len);

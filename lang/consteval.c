@@ -289,8 +289,7 @@ static bool ev(ceval *c, fg_expr *e, fg_value *out)
         break;
     }
     case FG_E_IN:
-        ok = ev_member(c, e->in.operand, (fg_expr **)e->in.items.items, e->in.items.n, false,
-                       out);
+        ok = ev_member(c, e->in.operand, (fg_expr **)e->in.items.items, e->in.items.n, false, out);
         break;
     case FG_E_BETWEEN: {
         fg_expr *items[2] = {e->between.lo, e->between.hi};

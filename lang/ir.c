@@ -82,8 +82,7 @@ static void dump_value(fg_strbuf *sb, fg_type t, fg_value v)
 
 static const char *const cmp_names[] = {"==", "!=", "<", "<=", ">", ">="};
 
-static void dump_expr(const fg_program *p, const char *const *params, const fg_ir *n,
-                      fg_strbuf *sb)
+static void dump_expr(const fg_program *p, const char *const *params, const fg_ir *n, fg_strbuf *sb)
 {
     if (!n) {
         fg_strbuf_adds(sb, "<null>");
@@ -118,8 +117,8 @@ static void dump_expr(const fg_program *p, const char *const *params, const fg_i
                          fg_type_name(n->type));
         return;
     case FG_IR_PARAM:
-        fg_strbuf_printf(sb, "(PARAM %u %s:%s)", n->imm.index,
-                         params ? params[n->imm.index] : "?", fg_type_name(n->type));
+        fg_strbuf_printf(sb, "(PARAM %u %s:%s)", n->imm.index, params ? params[n->imm.index] : "?",
+                         fg_type_name(n->type));
         return;
     default:
         break;
@@ -132,8 +131,7 @@ static void dump_expr(const fg_program *p, const char *const *params, const fg_i
     else if (n->op == FG_IR_CALL_FN)
         fg_strbuf_printf(sb, " %s", n->imm.index < p->nfns ? p->fns[n->imm.index].name : "?");
     else if (n->op == FG_IR_CALL_TABLE)
-        fg_strbuf_printf(sb, " %s",
-                         n->imm.index < p->ntables ? p->tables[n->imm.index].name : "?");
+        fg_strbuf_printf(sb, " %s", n->imm.index < p->ntables ? p->tables[n->imm.index].name : "?");
     for (uint32_t i = 0; i < n->nargs; i++) {
         fg_strbuf_addc(sb, ' ');
         dump_expr(p, params, n->args[i], sb);

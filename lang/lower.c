@@ -15,8 +15,8 @@ typedef struct lw {
     fg_program *p;
     fg_arena *ar; /* the program's arena */
     bool oom;
-    fg_ptrvec order;  /* slot decls in evaluation order (compile arena) */
-    uint8_t *placed;  /* by decl order */
+    fg_ptrvec order; /* slot decls in evaluation order (compile arena) */
+    uint8_t *placed; /* by decl order */
 } lw;
 
 static void *lw_alloc(lw *w, size_t n)
@@ -69,8 +69,8 @@ static fg_ir *node(lw *w, fg_op op, fg_type t, fg_span sp, uint32_t nargs)
 
 static fg_ir *const_node(lw *w, fg_value v, fg_type t, fg_span sp)
 {
-    static const fg_op ops[] = {FG_IR_CONST_INT, FG_IR_CONST_INT, FG_IR_CONST_NUM,
-                                FG_IR_CONST_BOOL, FG_IR_CONST_STR};
+    static const fg_op ops[] = {FG_IR_CONST_INT, FG_IR_CONST_INT, FG_IR_CONST_NUM, FG_IR_CONST_BOOL,
+                                FG_IR_CONST_STR};
     fg_type b = fg_type_base(t);
     fg_ir *n = node(w, ops[b <= FG_T_STR ? b : 0], b, sp, 0);
     if (!n)
@@ -167,8 +167,8 @@ static fg_ir *lower_call(lw *w, fg_expr *e)
         return lower_args(w, c, &e->call.args, 0);
     }
     if (e->decl && (e->decl->kind == FG_D_FN || e->decl->kind == FG_D_TABLE)) {
-        fg_ir *c = node(w, e->decl->kind == FG_D_FN ? FG_IR_CALL_FN : FG_IR_CALL_TABLE, e->type,
-                        sp, n);
+        fg_ir *c =
+            node(w, e->decl->kind == FG_D_FN ? FG_IR_CALL_FN : FG_IR_CALL_TABLE, e->type, sp, n);
         if (c)
             c->imm.index = (uint32_t)e->decl->index;
         return lower_args(w, c, &e->call.args, 0);
@@ -264,9 +264,9 @@ static fg_ir *lower_raw(lw *w, fg_expr *e)
         return lower_call(w, e);
     case FG_E_UNARY:
         n = node(w,
-                 e->unary.op == FG_OP_NOT                  ? FG_IR_NOT
+                 e->unary.op == FG_OP_NOT            ? FG_IR_NOT
                  : fg_type_base(e->type) == FG_T_INT ? FG_IR_NEG_INT
-                                                           : FG_IR_NEG_NUM,
+                                                     : FG_IR_NEG_NUM,
                  e->type, e->span, 1);
         if (n && !(n->args[0] = lower(w, e->unary.operand)))
             return NULL;
@@ -585,8 +585,7 @@ static void lower_callables(lw *w)
             t->result = d->table.result;
             t->unique = d->table.hit == FG_HIT_UNIQUE;
             t->span = d->span;
-            if (!lower_params(w, &d->table.params, &t->nparams, &t->param_names,
-                              &t->param_types))
+            if (!lower_params(w, &d->table.params, &t->nparams, &t->param_names, &t->param_types))
                 return;
             t->nrows = d->table.rows.n;
             t->rows = lw_alloc(w, t->nrows * sizeof *t->rows);
@@ -604,8 +603,8 @@ static void lower_callables(lw *w)
                     fg_ir_cell *ic = &ir->cells[c];
                     ic->kind = (fg_ir_cell_kind)cell->kind;
                     ic->span = cell->span;
-                    if (!fg_chk_cell_fold(w->ch, cell, t->param_types[c], &ic->cmp_type,
-                                          &ic->vals, &ic->nvals, w->ar))
+                    if (!fg_chk_cell_fold(w->ch, cell, t->param_types[c], &ic->cmp_type, &ic->vals,
+                                          &ic->nvals, w->ar))
                         w->oom = true;
                 }
                 if (!(ir->result = lower(w, row->result)))
@@ -670,8 +669,8 @@ static void lower_tests(lw *w)
             fg_expect *x = &t->expects[j];
             x->span = e->span;
             const fg_file *f = w->ch->src->files[e->span.file];
-            char *txt = fg_arena_strndup(w->ar, f->text + e->span.start,
-                                         e->span.end - e->span.start);
+            char *txt =
+                fg_arena_strndup(w->ar, f->text + e->span.start, e->span.end - e->span.start);
             if (!txt)
                 w->oom = true;
             x->text = txt;

@@ -229,18 +229,56 @@ static int diag_cmp(const fg_diag *a, const fg_diag *b)
     return 0;
 }
 
-/* Insertion sort: stable, and linear on the nearly sorted lists we get. */
+/* Sorts into source order, keeping each note right after the diagnostic it
+ * belongs to (the one before it), so "first declared here" stays with its
+ * "duplicate" error. Stable: a merge sort of groups on a scratch copy. */
+typedef struct diag_group {
+    uint32_t start, len;
+} diag_group;
+
+static void merge_groups(const fg_diag *items, diag_group *g, diag_group *tmp, uint32_t n)
+{
+    if (n < 2)
+        return;
+    uint32_t h = n / 2;
+    merge_groups(items, g, tmp, h);
+    merge_groups(items, g + h, tmp, n - h);
+    uint32_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = diag_cmp(&items[g[j].start], &items[g[i].start]) < 0 ? g[j++] : g[i++];
+    while (i < h)
+        tmp[k++] = g[i++];
+    while (j < n)
+        tmp[k++] = g[j++];
+    memcpy(g, tmp, n * sizeof *g);
+}
+
 void fg_diags_sort(fg_diags *d)
 {
-    for (uint32_t i = 1; i < d->n; i++) {
-        fg_diag x = d->items[i];
-        uint32_t j = i;
-        while (j > 0 && diag_cmp(&d->items[j - 1], &x) > 0) {
-            d->items[j] = d->items[j - 1];
-            j--;
-        }
-        d->items[j] = x;
+    if (d->n < 2)
+        return;
+    diag_group *g = fg_malloc(d->alloc, 2 * (size_t)d->n * sizeof *g);
+    fg_diag *copy = fg_malloc(d->alloc, (size_t)d->n * sizeof *copy);
+    if (!g || !copy) {
+        fg_free(d->alloc, g);
+        fg_free(d->alloc, copy);
+        return; /* unsorted output is still complete */
     }
+    uint32_t ng = 0;
+    for (uint32_t i = 0; i < d->n; i++) {
+        if (d->items[i].severity == FG_SEV_NOTE && ng > 0)
+            g[ng - 1].len++;
+        else
+            g[ng++] = (diag_group){i, 1};
+    }
+    merge_groups(d->items, g, g + d->n, ng);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < ng; i++)
+        for (uint32_t j = 0; j < g[i].len; j++)
+            copy[k++] = d->items[g[i].start + j];
+    memcpy(d->items, copy, (size_t)d->n * sizeof *copy);
+    fg_free(d->alloc, g);
+    fg_free(d->alloc, copy);
 }
 
 static const char *severity_word(fg_severity s)

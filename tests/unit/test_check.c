@@ -135,8 +135,8 @@ static void print_diags(const run *r)
 }
 
 /* Asserts a diagnostic with exactly this severity, message, position and hint. */
-static void expect_diag(const run *r, fg_severity sev, const char *msg, uint32_t line,
-                        uint32_t col, const char *hint)
+static void expect_diag(const run *r, fg_severity sev, const char *msg, uint32_t line, uint32_t col,
+                        const char *hint)
 {
     for (uint32_t i = 0; i < r->diags.n; i++) {
         const fg_diag *d = &r->diags.items[i];
@@ -217,8 +217,8 @@ static void test_spec_example(void **state)
     assert_string_equal(p->inputs[9].header, "iso9001");
 
     /* slots: lets/rules/decides/outputs in dependency order, then reports */
-    static const char *const order[] = {"productivity", "scale",   "environment", "safety",
-                                        "quality",      "status",  "tax_relief",  "reasons"};
+    static const char *const order[] = {"productivity", "scale",  "environment", "safety",
+                                        "quality",      "status", "tax_relief",  "reasons"};
     assert_int_equal(p->first_report_slot, 8);
     assert_int_equal(p->nslots, 8 + 4); /* by region + 3 aggregate arguments */
     for (uint32_t i = 0; i < 8; i++)
@@ -316,8 +316,8 @@ static void test_spec_example(void **state)
     const fg_ir *div = p->fns[0].body->args[1];
     assert_int_equal(div->op, FG_IR_DIV_NUM);
     fg_linecol lc = fg_sources_linecol(&p->sources, div->span.file, div->span.start);
-    assert_int_equal(lc.line, 32);
-    assert_int_equal(lc.col, 58); /* the `/` token */
+    assert_int_equal(lc.line, 33);
+    assert_int_equal(lc.col, 56); /* the `/` token */
     run_free(r);
 }
 
@@ -401,11 +401,11 @@ static void test_null_safety(void **state)
     expect_error("input { output_t : num? }\nlet y = output_t * 2\n",
                  "`output_t` may be missing (num?)", 2, 9,
                  "write `output_t ?? 0`, or test `output_t is missing`");
-    expect_error("input { s : str? }\nlet y = \"x {s}\"\n", "`s` may be missing (str?)", 2, 12,
+    expect_error("input { s : str? }\nlet y = \"x {s}\"\n", "`s` may be missing (str?)", 2, 13,
                  "write `s ?? \"\"`, or test `s is missing`");
     /* a let of an optional value is optional, checked where used */
-    expect_error("input { o : int? }\nlet x = o\nrule r: x > 1\n", "`x` may be missing (int?)",
-                 3, 9, NULL);
+    expect_error("input { o : int? }\nlet x = o\nrule r: x > 1\n", "`x` may be missing (int?)", 3,
+                 9, NULL);
     /* optional accepted: ??, is missing, T? parameter, report aggregates */
     run *r = compile_text("input { o : num? }\nfn f(v: num?) -> num = v ?? 1\n"
                           "let a = f(o)\nlet b = o is missing\noutput c = o\n"
@@ -429,8 +429,8 @@ static void test_type_mismatches(void **state)
     expect_error("input { f : bool }\nlet s = if f then 1 else \"a\"\n",
                  "the branches of `if` have different types: int and str", 2, 9, NULL);
     expect_error("let s = \"a\" < 3\n", "cannot compare str with int", 2 - 1, 13, NULL);
-    expect_error("input { n : int }\nrule r: n\n", "a rule condition must be bool, found int", 2,
-                 9, NULL);
+    expect_error("input { n : int }\nrule r: n\n", "a rule condition must be bool, found int", 2, 9,
+                 NULL);
     expect_error("input { f : bool }\nlet c = f < true\n",
                  "bools compare only with `==` and `!=`, not `<`", 2, 11, NULL);
     expect_error("input { n : int }\nlet u = len(n)\n", "`len` cannot take (int); it takes (str)",
@@ -517,8 +517,8 @@ static void test_purity(void **state)
                  "and built-ins");
     expect_error("let x = 1\nconst C = x + 1\n", "const `C` cannot use `x` (a let)", 2, 11,
                  "a const sees only literals, other consts, operators, `if` and built-ins");
-    expect_error("fn f(n: int) -> int = n\nconst C = f(1)\n", "const `C` cannot use `f` (a fn)",
-                 2, 11, NULL);
+    expect_error("fn f(n: int) -> int = n\nconst C = f(1)\n", "const `C` cannot use `f` (a fn)", 2,
+                 11, NULL);
     expect_error("table t(a: int) -> int { | _ => failed_count() }\n",
                  "table `t` cannot use `failed_count()` (it reads the row's rules)", 1, 33, NULL);
     /* parameters shadow globals */
@@ -639,8 +639,9 @@ static void test_fixtures(void **state)
                  "test \"t\" { given fx expect n + 1 }\n",
                  "an `expect` must be bool, found int", 3, 28, NULL);
     /* not given / missing: given false, value missing */
-    run *r = compile_text("input { a : int  b : num?  c : str }\nfixture fx = { a: 1, b: missing }\n"
-                          "test \"t\" { given fx with { c: \"z\" } expect a == 1 }\n");
+    run *r =
+        compile_text("input { a : int  b : num?  c : str }\nfixture fx = { a: 1, b: missing }\n"
+                     "test \"t\" { given fx with { c: \"z\" } expect a == 1 }\n");
     if (!r->prog)
         print_diags(r);
     assert_non_null(r->prog);
