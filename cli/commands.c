@@ -116,7 +116,7 @@ int fc_cmd_run(const fc_options *o, bool report)
         snprintf(tmp_path, n, "%s.tmp.%ld", o->output, (long)getpid());
         out = fopen(tmp_path, "wb");
         if (!out) {
-            fprintf(stderr, "forgec: cannot write %s: %s\n", o->output, strerror(errno));
+            fprintf(stderr, "forgec: error: cannot write %s: %s\n", o->output, strerror(errno));
             free(tmp_path);
             forge_policy_free(p);
             return 4;
@@ -125,7 +125,7 @@ int fc_cmd_run(const fc_options *o, bool report)
     if (o->errors) {
         err = fopen(o->errors, "wb");
         if (!err) {
-            fprintf(stderr, "forgec: cannot write %s: %s\n", o->errors, strerror(errno));
+            fprintf(stderr, "forgec: error: cannot write %s: %s\n", o->errors, strerror(errno));
             if (tmp_path) {
                 fclose(out);
                 remove(tmp_path);

@@ -30,7 +30,8 @@ static const char *const usage_text =
 
 static const char *const data_options_text =
     "  -o, --output FILE     write the result to FILE (replaced only when the run succeeds)\n"
-    "  --format FMT          csv (default), tsv, jsonl or table\n"
+    "  --format FMT          csv, tsv, jsonl or table (eval: csv; report: table on a\n"
+    "                        terminal, csv otherwise)\n"
     "  --errors FILE         write row error lines to FILE instead of standard error\n"
     "  --engine ENGINE       interp (the interpreter; the only engine in this build)\n"
     "  --delimiter C         field delimiter: a single character, or 'tab'\n"

@@ -10,6 +10,7 @@
 #include "check_int.h"
 
 /* Stack entries standing for failed() / failed_count() in cycle paths. */
+static void check_params(fg_chk *ch, const fg_ptrvec *params);
 static const char fg_chk_tag_failed[] = "failed()";
 static const char fg_chk_tag_count[] = "failed_count()";
 
@@ -289,6 +290,7 @@ static void check_body(fg_chk *ch, fg_decl *d)
     case FG_D_FN: {
         ch->mode = FG_CHK_PURE;
         ch->params = &d->fn.params;
+        check_params(ch, &d->fn.params);
         d->type = d->fn.result;
         char what[160];
         snprintf(what, sizeof what, "the body of fn `%s`", d->name);
@@ -299,6 +301,7 @@ static void check_body(fg_chk *ch, fg_decl *d)
     case FG_D_TABLE:
         ch->mode = FG_CHK_PURE;
         ch->params = &d->table.params;
+        check_params(ch, &d->table.params);
         d->type = d->table.result;
         fg_chk_table(ch, d);
         break;
@@ -357,6 +360,22 @@ static void check_outputs_once(fg_chk *ch)
                             "output `%s` appears twice", a->name);
                 fg_diag_add(ch->diags, FG_SEV_NOTE, b->name_span, NULL, "`%s` is first output here",
                             b->name);
+                break;
+            }
+        }
+    }
+}
+
+/* Two parameters of one fn or table may not share a name. */
+static void check_params(fg_chk *ch, const fg_ptrvec *params)
+{
+    for (uint32_t i = 0; i < params->n; i++) {
+        const fg_param *p = params->items[i];
+        for (uint32_t j = 0; j < i; j++) {
+            const fg_param *q = params->items[j];
+            if (strcmp(p->name, q->name) == 0) {
+                fg_diag_add(ch->diags, FG_SEV_ERROR, p->span, "rename one of them",
+                            "duplicate parameter `%s`", p->name);
                 break;
             }
         }
@@ -423,7 +442,7 @@ static void check_report(fg_chk *ch, fg_decl *d)
         if (is_cond && b != FG_T_BOOL)
             fg_diag_add(ch->diags, FG_SEV_ERROR, arg->span, NULL,
                         "the argument of `%s` must be bool, found %s", name, fg_type_name(t));
-        else if (!is_cond && !fg_type_is_numeric(b))
+        else if (!is_cond && !fg_type_is_numeric(b) && k != 3 && k != 4)
             fg_diag_add(ch->diags, FG_SEV_ERROR, arg->span, NULL,
                         "the argument of `%s` must be int or num, found %s", name, fg_type_name(t));
     }

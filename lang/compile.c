@@ -125,6 +125,8 @@ static void take_file(ld *l, uint32_t file, bool imported)
 
 static char *join(ld *l, const char *dir, const char *name)
 {
+    if (strcmp(dir, ".") == 0)
+        dir = ""; /* "lib.fp", not "./lib.fp", in diagnostics */
     size_t a = strlen(dir), b = strlen(name);
     char *p = fg_arena_alloc(l->ar, a + b + 2);
     if (!p) {
@@ -255,7 +257,18 @@ static fg_program *compile(const fg_allocator *alloc, fg_sources *src, fg_diags 
     ch.ar = &ar;
     ch.src = src;
     ch.diags = diags;
-    ch.decls = l.decls;
+    /* Imported declarations come first: a clash with the importing file
+     * is then reported at the importing file's declaration. */
+    memset(&ch.decls, 0, sizeof ch.decls);
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < l.decls.n; i++) {
+            fg_decl *d = l.decls.items[i];
+            if ((d->file != file) == (pass == 0) && !fg_ptrvec_push(&ar, &ch.decls, d)) {
+                fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "out of memory");
+                goto done;
+            }
+        }
+    }
     for (uint32_t i = 0; i < ch.decls.n; i++)
         ((fg_decl *)ch.decls.items[i])->order = i;
     if (!fg_chk_run(&ch))
