@@ -1,0 +1,1 @@
+const DUST_LIMIT = 30
