@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test clean format
+.PHONY: all deps configure build demo test bench clean format fuzz test-asan test-valgrind
 
 all: build
 
@@ -28,8 +28,41 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Throughput against peers (DuckDB, mawk, Python, hand-written C): see
+# docs/performance.md. Not part of `make test`; takes a while at 10M rows.
+BENCH_ROWS ?= 1000000,10000000
+BENCH_RUNS ?= 5
+bench: build
+	bench/run.sh --rows $(BENCH_ROWS) --runs $(BENCH_RUNS)
+
+# Hardening (docs/limits.md). test-asan: the whole suite under ASan+UBSan
+# (leaks included) in build-asan/. test-valgrind: the CLI tests with forgec
+# under valgrind memcheck. fuzz: each libFuzzer target of tests/fuzz/ for
+# FUZZ_SECONDS seconds, built with clang in build-fuzz/.
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFORGE_WERROR=ON \
+	  -DCMAKE_C_FLAGS="$(SAN_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SAN_FLAGS)" \
+	  -DCMAKE_SHARED_LINKER_FLAGS="$(SAN_FLAGS)"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+test-valgrind: build
+	tests/valgrind.sh $(BUILD)/forgec
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz_compile fuzz_csv fuzz_pipeline fuzz_diff
+build-fuzz/CMakeCache.txt:
+	CC=clang cmake -S . -B build-fuzz -DFORGE_FUZZ=ON -DFORGE_TESTS=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link $(SAN_FLAGS)"
+fuzz: deps build-fuzz/CMakeCache.txt
+	cmake --build build-fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
+	tests/fuzz/run.sh build-fuzz/tests/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -76,16 +76,23 @@ static void print_test(void *ud, const forge_test_result *r)
 
 int fc_cmd_test(const fc_options *o)
 {
+    if (o->coverage)
+        return fc_cmd_test_coverage(o);
     int rc;
     forge_policy *p = compile(o, &rc);
     if (!p)
         return rc;
     unsigned passed = 0, failed = 0;
-    forge_status st = forge_run_tests(p, o->engine, print_test, NULL, &passed, &failed);
-    if (st == FORGE_EUSAGE) {
-        fprintf(stderr, "forgec: the jit engine is not available in this build; use --engine interp\n");
+    forge_run_options opt;
+    forge_run_options_init(&opt);
+    opt.engine = o->engine;
+    opt.no_cache = o->no_cache;
+    forge_summary sum;
+    forge_status st = forge_run_tests_opt(p, &opt, print_test, NULL, &passed, &failed, &sum);
+    if (st == FORGE_EUSAGE || st == FORGE_ECOMPILE) {
+        fprintf(stderr, "forgec: error: %s\n", sum.message);
         forge_policy_free(p);
-        return 2;
+        return exit_code(st);
     }
     printf("%u passed, %u failed\n", passed, failed);
     forge_policy_free(p);
@@ -139,6 +146,7 @@ int fc_cmd_run(const fc_options *o, bool report)
     forge_run_options opt;
     forge_run_options_init(&opt);
     opt.engine = o->engine;
+    opt.no_cache = o->no_cache;
     opt.format = o->format;
     if (report && !o->format_given)
         opt.format = isatty(fileno(out)) ? FORGE_FORMAT_TABLE : FORGE_FORMAT_CSV;
@@ -151,18 +159,34 @@ int fc_cmd_run(const fc_options *o, bool report)
     opt.write_err = write_file;
     opt.err_ud = err;
 
+    opt.report_totals = o->totals;
+    fc_progress pr;
+    if (fc_progress_init(&pr, o->data, o->quiet)) {
+        opt.progress = fc_progress_cb;
+        opt.progress_ud = &pr;
+    }
     forge_summary sum;
     forge_status st = report ? forge_report(p, &opt, &sum) : forge_eval(p, &opt, &sum);
+    fc_progress_done(&pr);
 
     bool out_ok = fflush(out) == 0 && !ferror(out);
     if (out != stdout && fclose(out) != 0)
         out_ok = false;
-    if (err != stderr && fclose(err) != 0 && st == FORGE_OK)
+    int out_errno = errno;
+    /* Row error lines are results too: losing them is an I/O failure. */
+    bool err_ok = fflush(err) == 0 && !ferror(err);
+    int err_errno = errno;
+    if (err != stderr && fclose(err) != 0)
+        err_ok = false;
+    if (!err_ok && o->errors && (st == FORGE_OK || st == FORGE_EROWS)) {
         st = FORGE_EIO;
+        snprintf(sum.message, sizeof sum.message, "cannot write %s: %s", o->errors,
+                 strerror(err_errno));
+    }
     if (!out_ok && (st == FORGE_OK || st == FORGE_EROWS)) {
         st = FORGE_EIO;
         snprintf(sum.message, sizeof sum.message, "cannot write %s: %s",
-                 o->output ? o->output : "the standard output", strerror(errno));
+                 o->output ? o->output : "the standard output", strerror(out_errno));
     }
     if (tmp_path) {
         if (st == FORGE_OK || st == FORGE_EROWS) {
@@ -184,6 +208,56 @@ int fc_cmd_run(const fc_options *o, bool report)
                 (unsigned long long)sum.rows_read, (unsigned long long)sum.rows_evaluated,
                 (unsigned long long)sum.rows_in_error);
     }
+    forge_policy_free(p);
+    return exit_code(st);
+}
+
+/* `compile --emit KIND [-o FILE]`: the JIT's optimised code ahead of time,
+ * written through a temporary file renamed into place on success. */
+int fc_cmd_compile(const fc_options *o)
+{
+    int rc;
+    forge_policy *p = compile(o, &rc);
+    if (!p)
+        return rc;
+    FILE *out = stdout;
+    char *tmp_path = NULL;
+    if (o->output && strcmp(o->output, "-") != 0) {
+        size_t n = strlen(o->output) + 32;
+        tmp_path = malloc(n);
+        if (tmp_path) {
+            snprintf(tmp_path, n, "%s.tmp.%ld", o->output, (long)getpid());
+            out = fopen(tmp_path, "wb");
+        }
+        if (!tmp_path || !out) {
+            fprintf(stderr, "forgec: cannot write %s: %s\n", o->output, strerror(errno));
+            free(tmp_path);
+            forge_policy_free(p);
+            return 4;
+        }
+    }
+    forge_summary sum;
+    forge_status st = forge_emit(p, o->emit, write_file, out, &sum);
+    bool out_ok = fflush(out) == 0 && !ferror(out);
+    if (out != stdout && fclose(out) != 0)
+        out_ok = false;
+    if (st == FORGE_OK && !out_ok) {
+        st = FORGE_EIO;
+        snprintf(sum.message, sizeof sum.message, "cannot write %s: %s",
+                 o->output ? o->output : "the standard output", strerror(errno));
+    }
+    if (tmp_path) {
+        if (st == FORGE_OK && rename(tmp_path, o->output) != 0) {
+            snprintf(sum.message, sizeof sum.message, "cannot write %s: %s", o->output,
+                     strerror(errno));
+            st = FORGE_EIO;
+        }
+        if (st != FORGE_OK)
+            remove(tmp_path);
+        free(tmp_path);
+    }
+    if (st != FORGE_OK)
+        fprintf(stderr, "forgec: error: %s\n", sum.message[0] ? sum.message : forge_status_text(st));
     forge_policy_free(p);
     return exit_code(st);
 }

@@ -2,6 +2,7 @@
  * before or after the positional arguments; `--opt=value` and `--opt value`
  * are both accepted. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -21,8 +22,10 @@ static int parse_format(fc_options *o, const char *v)
         o->format = FORGE_FORMAT_JSONL;
     else if (strcmp(v, "table") == 0)
         o->format = FORGE_FORMAT_TABLE;
+    else if (strcmp(v, "markdown") == 0)
+        o->format = FORGE_FORMAT_MARKDOWN;
     else
-        return fc_usage_error("unknown format `%s` (use csv, tsv, jsonl or table)", v);
+        return fc_usage_error("unknown format `%s` (use csv, tsv, jsonl, table or markdown)", v);
     o->format_given = true;
     return -1;
 }
@@ -35,6 +38,19 @@ static int parse_engine(fc_options *o, const char *v)
         o->engine = FORGE_ENGINE_JIT;
     else
         return fc_usage_error("unknown engine `%s` (use interp or jit)", v);
+    return -1;
+}
+
+static int parse_emit(fc_options *o, const char *v)
+{
+    if (strcmp(v, "llvm") == 0)
+        o->emit = FORGE_EMIT_LLVM;
+    else if (strcmp(v, "asm") == 0)
+        o->emit = FORGE_EMIT_ASM;
+    else if (strcmp(v, "obj") == 0)
+        o->emit = FORGE_EMIT_OBJ;
+    else
+        return fc_usage_error("unknown --emit kind `%s` (use llvm, asm or obj)", v);
     return -1;
 }
 
@@ -55,7 +71,10 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
     o->cmd = cmd;
     o->engine = FORGE_ENGINE_DEFAULT;
     o->format = FORGE_FORMAT_CSV;
-    bool known = takes_data(cmd) || strcmp(cmd, "check") == 0 || strcmp(cmd, "test") == 0;
+    o->emit = FORGE_EMIT_OBJ;
+    bool is_compile = strcmp(cmd, "compile") == 0;
+    bool known = takes_data(cmd) || strcmp(cmd, "check") == 0 || strcmp(cmd, "test") == 0 ||
+                 is_compile;
     if (!known)
         return fc_usage_error("unknown command `%s`", cmd);
     const char *pos[3];
@@ -92,12 +111,38 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
             o->quiet = true;
             continue;
         }
+        if (strcmp(name, "--totals") == 0 && strcmp(cmd, "report") == 0) {
+            o->totals = true;
+            continue;
+        }
         if (strcmp(name, "--dump-ir") == 0 && strcmp(cmd, "check") == 0) {
             o->dump_ir = true;
             continue;
         }
+        if (strcmp(name, "--coverage") == 0 && strcmp(cmd, "test") == 0) {
+            o->coverage = true;
+            continue;
+        }
+        if (strcmp(name, "--coverage-min") == 0 && strcmp(cmd, "test") == 0) {
+            if (!val && i + 1 < argc)
+                val = argv[++i];
+            char *end = NULL;
+            o->coverage_min = val ? strtod(val, &end) : -1;
+            if (!val || end == val || *end || o->coverage_min < 0 || o->coverage_min > 100)
+                return fc_usage_error("--coverage-min needs a percentage from 0 to 100, not `%s`",
+                                      val ? val : "");
+            o->coverage = o->coverage_min_given = true;
+            continue;
+        }
+        if (strcmp(name, "--no-cache") == 0 && strcmp(cmd, "check") != 0) {
+            o->no_cache = true;
+            continue;
+        }
         bool data_opt = takes_data(cmd);
-        bool valued = strcmp(name, "-I") == 0 || (strcmp(name, "--engine") == 0 && strcmp(cmd, "check") != 0) ||
+        bool valued = strcmp(name, "-I") == 0 ||
+                      (strcmp(name, "--engine") == 0 && strcmp(cmd, "check") != 0 && !is_compile) ||
+                      (is_compile && (strcmp(name, "--emit") == 0 || strcmp(name, "-o") == 0 ||
+                                      strcmp(name, "--output") == 0)) ||
                       (data_opt && (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 ||
                                     strcmp(name, "--format") == 0 || strcmp(name, "--errors") == 0 ||
                                     strcmp(name, "--delimiter") == 0 || strcmp(name, "--na") == 0));
@@ -113,6 +158,8 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
             if (o->nincludes == FC_MAX_INCLUDES)
                 return fc_usage_error("too many -I options%s", "");
             o->includes[o->nincludes++] = val;
+        } else if (strcmp(name, "--emit") == 0) {
+            rc = parse_emit(o, val);
         } else if (strcmp(name, "--engine") == 0) {
             rc = parse_engine(o, val);
         } else if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {

@@ -41,6 +41,7 @@ typedef struct fg_parser {
     fg_ast *ast;
     fg_expr *expr; /* START_EXPR result */
     size_t reserve_used;
+    bool too_deep; /* bison's stack limit was reached (yyerror) */
     union {
         unsigned char bytes[1024];
         long double align_ld;
@@ -703,11 +704,20 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, fg_p
 }
 
 /* Only called for "memory exhausted" (syntax errors go through the custom
- * report above); fg_parse_file reports out of memory itself. */
+ * report above). Bison's stack lives in the C heap and stops at YYMAXDEPTH
+ * (10000) entries, which only nesting reaches (declarations are flat
+ * lists): report that as nesting, like the builders' FG_MAX_NESTING check.
+ * A failed arena is out of memory; fg_parse_file reports that itself. */
 static void yyerror(const fg_span *loc, yyscan_t scanner, struct fg_parser *P, const char *msg)
 {
-    (void)loc;
     (void)scanner;
     (void)msg;
-    P->b.ar->failed = true;
+    if (P->b.ar->failed)
+        return;
+    fg_span at = *loc;
+    if (at.end > at.start + 1)
+        at.end = at.start + 1;
+    fg_diag_add(P->b.diags, FG_SEV_ERROR, at, "split it with `let` declarations",
+                "expression nested too deeply (limit %d)", FG_MAX_NESTING);
+    P->too_deep = true;
 }

@@ -32,7 +32,31 @@ fg_expr *fg_ast_expr(fg_arena *ar, fg_expr_kind kind, fg_span span)
     e->span = span;
     e->param_index = -1;
     e->builtin = -1;
+    e->depth = 1;
     return e;
+}
+
+/* Sets e's nesting depth from an operand's. The node that first goes past
+ * FG_MAX_NESTING reports it (one error per over-deep branch), so later
+ * stages, which recurse over expressions, never see a deeper tree. */
+static void nest(fg_ast_builder *b, fg_expr *e, const fg_expr *operand)
+{
+    if (!operand || operand->depth + 1 <= e->depth)
+        return;
+    e->depth = operand->depth + 1;
+    if (e->depth == FG_MAX_NESTING + 1) {
+        fg_span at = e->kind == FG_E_BINARY ? e->binary.op_span : e->span;
+        if (at.end > at.start + 1)
+            at.end = at.start + 1;
+        fg_diag_add(b->diags, FG_SEV_ERROR, at, "split it with `let` declarations",
+                    "expression nested too deeply (limit %d)", FG_MAX_NESTING);
+    }
+}
+
+static void nest_all(fg_ast_builder *b, fg_expr *e, const fg_ptrvec *v)
+{
+    for (uint32_t i = 0; v && i < v->n; i++)
+        nest(b, e, v->items[i]);
 }
 
 fg_decl *fg_ast_decl(fg_arena *ar, fg_decl_kind kind, fg_span span)
@@ -109,6 +133,7 @@ fg_expr *fg_ast_call(fg_ast_builder *b, const char *name, fg_span name_span, fg_
     e->call.name_span = name_span;
     if (args)
         e->call.args = *args;
+    nest_all(b, e, args);
     return e;
 }
 
@@ -121,6 +146,7 @@ fg_expr *fg_ast_unary(fg_ast_builder *b, fg_unop op, fg_expr *operand, fg_span s
         return NULL;
     e->unary.op = op;
     e->unary.operand = operand;
+    nest(b, e, operand);
     return e;
 }
 
@@ -149,6 +175,8 @@ fg_expr *fg_ast_binary(fg_ast_builder *b, fg_binop op, fg_expr *lhs, fg_span op_
     e->binary.op_span = op_span;
     e->binary.lhs = lhs;
     e->binary.rhs = rhs;
+    nest(b, e, lhs);
+    nest(b, e, rhs);
     return e;
 }
 
@@ -162,6 +190,9 @@ fg_expr *fg_ast_if(fg_ast_builder *b, fg_expr *c, fg_expr *t, fg_expr *el, fg_sp
     e->if_.cond = c;
     e->if_.then_e = t;
     e->if_.else_e = el;
+    nest(b, e, c);
+    nest(b, e, t);
+    nest(b, e, el);
     return e;
 }
 
@@ -174,6 +205,7 @@ fg_expr *fg_ast_is(fg_ast_builder *b, fg_expr *x, bool present, fg_span span)
         return NULL;
     e->is.operand = x;
     e->is.present = present;
+    nest(b, e, x);
     return e;
 }
 
@@ -186,6 +218,8 @@ fg_expr *fg_ast_in(fg_ast_builder *b, fg_expr *x, fg_ptrvec *items, fg_span span
         return NULL;
     e->in.operand = x;
     e->in.items = *items;
+    nest(b, e, x);
+    nest_all(b, e, items);
     return e;
 }
 
@@ -199,6 +233,9 @@ fg_expr *fg_ast_between(fg_ast_builder *b, fg_expr *x, fg_expr *lo, fg_expr *hi,
     e->between.operand = x;
     e->between.lo = lo;
     e->between.hi = hi;
+    nest(b, e, x);
+    nest(b, e, lo);
+    nest(b, e, hi);
     return e;
 }
 
@@ -262,6 +299,7 @@ fg_expr *fg_ast_str_interp(fg_ast_builder *b, fg_expr *s, fg_expr *e, fg_span sp
     part->is_expr = true;
     part->expr = e;
     part->span = span;
+    nest(b, s, e);
     return fg_ptrvec_push(b->ar, &s->str.parts, part) ? s : NULL;
 }
 

@@ -61,6 +61,7 @@ typedef struct fg_expr {
     fg_expr_kind kind;
     fg_span span;      /* the whole expression */
     bool parenthesized; /* written inside ( ) — kept for `forgec fmt` */
+    uint32_t depth;     /* nesting: 1 for a leaf, 1 + deepest operand (fg_ast_nest) */
     union {
         int64_t ival;
         double nval;
@@ -267,6 +268,11 @@ fg_span fg_span_join(fg_span a, fg_span b);
  * builder returns NULL (or false) only when the arena is out of memory; a
  * builder that reports a syntax-level error still returns a usable node.
  * order: the next declaration number (fg_ast_add_decl increments it). */
+/* The deepest expression nesting accepted. Later stages (checker, lowering,
+ * interpreter, JIT) recurse over expressions, so a bound here keeps their
+ * stack use bounded: deeper text is a compile error, never a stack overflow. */
+#define FG_MAX_NESTING 1000
+
 typedef struct fg_ast_builder {
     fg_arena *ar;
     fg_diags *diags;

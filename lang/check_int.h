@@ -92,5 +92,8 @@ void fg_ceval_const(fg_chk *ch, fg_decl *d);
 /* ---- lower.c ---- */
 /* Lowers the checked declarations into a new program (sources not set). */
 fg_program *fg_lower(fg_chk *ch);
+/* Lowers one more checked expression (after fg_lower numbered the slots)
+ * into arena ar: `forgec explain --where` (lang/extra_expr.c). */
+fg_ir *fg_lower_expr(fg_chk *ch, fg_expr *e, fg_arena *ar);
 
 #endif

@@ -738,3 +738,10 @@ fail:
     fg_program_free(p);
     return NULL;
 }
+
+fg_ir *fg_lower_expr(fg_chk *ch, fg_expr *e, fg_arena *ar)
+{
+    lw w = {.ch = ch, .ar = ar};
+    fg_ir *n = lower(&w, e);
+    return w.oom ? NULL : n;
+}

@@ -55,7 +55,9 @@ done:
     if (scanner)
         yylex_destroy(scanner); /* also deletes the buffer state, not buf */
     fg_free(ar->alloc, buf);
-    if (rc == 2 || ar->failed) {
+    if (rc == 2 && p->too_deep && !ar->failed) {
+        rc = 1; /* reported by yyerror */
+    } else if (rc == 2 || ar->failed) {
         fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "out of memory while parsing %s", f->name);
         rc = 2;
     }

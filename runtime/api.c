@@ -1,13 +1,17 @@
 /* api.c — the public face (include/forge.h) over the internal stages:
  * compile (lang/compile.h), run (runtime/driver.h), tests
  * (runtime/testrun.h). It converts internal diagnostics to forge_diag
- * values, and internal failures to status codes; it never prints. */
+ * values, and internal failures to status codes; it never prints. It also
+ * picks the engine of a run: the JIT's code is compiled (or loaded from the
+ * cache) once per run and kept in the run, so a forge_policy stays
+ * immutable and shareable between threads. */
 #include <forge.h>
 
 #include <string.h>
 
 #include "../lang/compile.h"
 #include "driver.h"
+#include "engine.h"
 #include "testrun.h"
 
 struct forge_policy {
@@ -132,40 +136,78 @@ void forge_policy_free(forge_policy *p)
     fg_free(&alloc, p);
 }
 
-static forge_status check_engine(forge_engine e, forge_summary *sum)
+/* The engine of one run: the JIT's compiled code, or none for the interpreter. */
+typedef struct engine_sel {
+    fg_jit *jit;
+    fg_engine eng;
+} engine_sel;
+
+static bool jit_run(void *ud, const fg_program *prog, fg_batch *batch, fg_results *res,
+                    const fg_eval_opts *opts)
 {
-    if (e == FORGE_ENGINE_JIT) {
+    return fg_jit_batch(ud, prog, batch, res, opts);
+}
+
+/* FORGE_ENGINE_DEFAULT is the JIT when this build has it, else the interpreter. */
+static forge_status engine_open(const forge_policy *p, forge_engine e, int no_cache,
+                                engine_sel *sel, forge_summary *sum)
+{
+    memset(sel, 0, sizeof *sel);
+    if (e == FORGE_ENGINE_INTERP || (e == FORGE_ENGINE_DEFAULT && !fg_jit_available()))
+        return FORGE_OK;
+    if (!fg_jit_available()) {
         if (sum)
-            snprintf(sum->message, sizeof sum->message,
-                     "the jit engine is not available in this build; use --engine interp");
+            snprintf(sum->message, sizeof sum->message, "%s; use --engine interp",
+                     FG_JIT_UNAVAILABLE);
         return FORGE_EUSAGE;
     }
+    fg_strbuf err;
+    fg_strbuf_init(&err, &p->alloc);
+    fg_jit_options jo = {.no_cache = no_cache != 0, .cache_dir = NULL};
+    sel->jit = fg_jit_compile(&p->alloc, p->prog, &jo, &err);
+    if (!sel->jit) {
+        if (sum)
+            snprintf(sum->message, sizeof sum->message,
+                     "the jit engine cannot compile the policy: %s",
+                     err.data ? err.data : "out of memory");
+        fg_strbuf_free(&err);
+        return FORGE_ECOMPILE;
+    }
+    fg_strbuf_free(&err);
+    sel->eng.run = jit_run;
+    sel->eng.ud = sel->jit;
     return FORGE_OK;
 }
 
-forge_status forge_eval(const forge_policy *p, const forge_run_options *opt, forge_summary *sum)
+static const fg_engine *engine_ref(const engine_sel *sel) { return sel->jit ? &sel->eng : NULL; }
+
+int forge_jit_available(void) { return fg_jit_available(); }
+
+static forge_status run_mode(const forge_policy *p, const forge_run_options *opt,
+                             fg_run_mode mode, forge_summary *sum)
 {
     forge_summary local;
     if (!sum)
         sum = &local;
     memset(sum, 0, sizeof *sum);
-    forge_status st = check_engine(opt->engine, sum);
+    engine_sel sel;
+    forge_status st = engine_open(p, opt->engine, opt->no_cache, &sel, sum);
     if (st != FORGE_OK)
         return st;
-    return fg_driver_run(&p->alloc, p->prog, opt, FG_RUN_EVAL, sum);
+    st = fg_driver_run_engine(&p->alloc, p->prog, opt, mode, engine_ref(&sel), sum);
+    fg_jit_free(sel.jit);
+    return st;
+}
+
+forge_status forge_eval(const forge_policy *p, const forge_run_options *opt, forge_summary *sum)
+{
+    return run_mode(p, opt, FG_RUN_EVAL, sum);
 }
 
 forge_status forge_report(const forge_policy *p, const forge_run_options *opt,
                           forge_summary *sum)
 {
-    forge_summary local;
-    if (!sum)
-        sum = &local;
-    memset(sum, 0, sizeof *sum);
-    forge_status st = check_engine(opt->engine, sum);
-    if (st != FORGE_OK)
-        return st;
-    return fg_driver_run(&p->alloc, p->prog, opt, FG_RUN_REPORT, sum);
+    return run_mode(p, opt, FG_RUN_REPORT, sum);
 }
 
 typedef struct test_ctx {
@@ -185,18 +227,71 @@ static void on_test(void *ud, const fg_test_outcome *o)
 forge_status forge_run_tests(const forge_policy *p, forge_engine engine, forge_test_fn on_result,
                              void *ud, unsigned *passed, unsigned *failed)
 {
+    forge_run_options opt;
+    forge_run_options_init(&opt);
+    opt.engine = engine;
+    return forge_run_tests_opt(p, &opt, on_result, ud, passed, failed, NULL);
+}
+
+forge_status forge_run_tests_opt(const forge_policy *p, const forge_run_options *opt,
+                                 forge_test_fn on_result, void *ud, unsigned *passed,
+                                 unsigned *failed, forge_summary *sum)
+{
     uint32_t np = 0, nf = 0;
-    forge_status st = check_engine(engine, NULL);
+    if (sum)
+        memset(sum, 0, sizeof *sum);
+    engine_sel sel;
+    forge_status st = engine_open(p, opt->engine, opt->no_cache, &sel, sum);
     if (st != FORGE_OK)
         return st;
     test_ctx t = {on_result, ud};
-    if (!fg_run_tests(&p->alloc, p->prog, on_test, &t, &np, &nf))
+    bool ok = fg_run_tests_engine(&p->alloc, p->prog, engine_ref(&sel), on_test, &t, &np, &nf);
+    fg_jit_free(sel.jit);
+    if (!ok)
         return FORGE_ENOMEM;
     if (passed)
         *passed = np;
     if (failed)
         *failed = nf;
     return nf ? FORGE_ETESTS : FORGE_OK;
+}
+
+typedef struct emit_ctx {
+    forge_write_fn write;
+    void *ud;
+} emit_ctx;
+
+static bool emit_write(void *ud, const char *data, size_t len)
+{
+    emit_ctx *e = ud;
+    return e->write(e->ud, data, len) == 0;
+}
+
+forge_status forge_emit(const forge_policy *p, forge_emit_kind kind, forge_write_fn write,
+                        void *ud, forge_summary *sum)
+{
+    forge_summary local;
+    if (!sum)
+        sum = &local;
+    memset(sum, 0, sizeof *sum);
+    if (!fg_jit_available()) {
+        snprintf(sum->message, sizeof sum->message, "%s", FG_JIT_UNAVAILABLE);
+        return FORGE_EUSAGE;
+    }
+    emit_ctx e = {write, ud};
+    fg_byte_sink sink = {emit_write, &e};
+    fg_strbuf err;
+    fg_strbuf_init(&err, &p->alloc);
+    fg_emit_kind k = kind == FORGE_EMIT_LLVM  ? FG_EMIT_LLVM
+                     : kind == FORGE_EMIT_ASM ? FG_EMIT_ASM
+                                              : FG_EMIT_OBJ;
+    forge_status st = FORGE_OK;
+    if (!fg_jit_emit(p->prog, k, sink, &err)) {
+        snprintf(sum->message, sizeof sum->message, "%s", err.data ? err.data : "out of memory");
+        st = strstr(sum->message, "cannot write") ? FORGE_EIO : FORGE_ECOMPILE;
+    }
+    fg_strbuf_free(&err);
+    return st;
 }
 
 forge_status forge_dump_ir(const forge_policy *p, forge_write_fn write, void *ud)
@@ -212,3 +307,7 @@ forge_status forge_dump_ir(const forge_policy *p, forge_write_fn write, void *ud
     fg_strbuf_free(&sb);
     return st;
 }
+
+/* For the entry points implemented elsewhere (runtime/explain.c). */
+const fg_program *fg_policy_program(const forge_policy *p) { return p->prog; }
+const fg_allocator *fg_policy_alloc(const forge_policy *p) { return &p->alloc; }

@@ -27,7 +27,7 @@
 #include "format.h"
 
 #define CSV_CHUNK ((size_t)1 << 20) /* refill size and initial buffer */
-#define CSV_MAX_RECORD ((size_t)UINT32_MAX)
+#define CSV_MAX_BUFFER ((size_t)UINT32_MAX) /* field lengths are uint32_t */
 
 enum { RF_QUOTED = 1, RF_DQ = 2, RF_RAW = 4 };
 
@@ -56,6 +56,9 @@ struct fg_csv_reader {
     uint64_t base;   /* stream offset of buf[0] */
     uint64_t line;   /* physical line number of buf[rec] */
     bool src_eof, bom_done;
+    bool skipping;      /* the current record passed a limit: its bytes are dropped */
+    size_t max_record;  /* FG_CSV_MAX_RECORD unless lowered */
+    uint32_t max_fields;
     fg_csv_status sticky; /* FG_CSV_RECORD while reading; EOF/errors stay */
     raw_field *raw;
     uint32_t rawcap;
@@ -74,6 +77,8 @@ fg_csv_reader *fg_csv_new(const fg_allocator *alloc, fg_byte_source src, char de
     r->delim = delimiter;
     r->line = 1;
     r->sticky = FG_CSV_RECORD;
+    r->max_record = FG_CSV_MAX_RECORD;
+    r->max_fields = FG_CSV_MAX_FIELDS;
     r->cap = CSV_CHUNK;
     r->buf = fg_malloc(alloc, r->cap);
     if (!r->buf) {
@@ -81,6 +86,14 @@ fg_csv_reader *fg_csv_new(const fg_allocator *alloc, fg_byte_source src, char de
         return NULL;
     }
     return r;
+}
+
+void fg_csv_set_limits(fg_csv_reader *r, size_t max_record, uint32_t max_fields)
+{
+    if (max_record)
+        r->max_record = max_record;
+    if (max_fields)
+        r->max_fields = max_fields;
 }
 
 void fg_csv_free(fg_csv_reader *r)
@@ -126,7 +139,7 @@ static fg_csv_status fill(fg_csv_reader *r)
         r->rec = 0;
     }
     if (r->len == r->cap) {
-        if (r->cap >= CSV_MAX_RECORD)
+        if (r->cap >= CSV_MAX_BUFFER)
             return fail_with(r, FG_CSV_IO_ERROR, "a record is larger than 4 GiB");
         size_t cap = r->cap * 2;
         char *nb = fg_realloc(r->alloc, r->buf, cap);
@@ -162,6 +175,13 @@ static fg_csv_status ensure(fg_csv_reader *r, size_t need)
 
 static bool push_field(fg_csv_reader *r, uint32_t *nraw, size_t start, size_t end, unsigned flags)
 {
+    if (r->skipping)
+        return true;
+    if (*nraw >= r->max_fields) { /* too many fields: skip the record */
+        r->skipping = true;
+        *nraw = 0;
+        return true;
+    }
     if (*nraw == r->rawcap) {
         uint32_t cap = r->rawcap ? r->rawcap * 2 : 64;
         raw_field *nf = fg_realloc(r->alloc, r->raw, cap * sizeof *nf);
@@ -223,6 +243,8 @@ fg_csv_status fg_csv_next(fg_csv_reader *r, fg_csv_record *rec)
     bool bad = false;     /* the record has a malformed quote */
     bool lenient = false; /* after a malformed quote: quotes are data until LF */
     uint32_t nraw = 0;
+    uint64_t skipped_lines = 0; /* newlines in bytes dropped while skipping */
+    r->skipping = false;
     size_t p = 0, fstart = 0, fend = 0;
     unsigned flags = 0;
     const char delim = r->delim;
@@ -233,6 +255,19 @@ fg_csv_status fg_csv_next(fg_csv_reader *r, fg_csv_record *rec)
         if (p == n) {
             if (r->src_eof)
                 break;
+            if (r->skipping || p >= r->max_record) {
+                /* Over the limit: count the lines in the scanned bytes and
+                 * drop them; the scan state goes on, so the record's end
+                 * (or a quote's close) is still found. Memory stays at the
+                 * limit whatever the record's size. */
+                for (const char *q = b, *end = b + p;
+                     (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+                    skipped_lines++;
+                r->rec += p;
+                r->skipping = true;
+                nraw = 0;
+                p = fstart = fend = 0;
+            }
             if ((st = fill(r)) != FG_CSV_RECORD)
                 return st;
             b = r->buf + r->rec;
@@ -355,8 +390,13 @@ done:
     /* The record's line, then the physical lines it spans; counted before
      * unescaping, which leaves stale bytes at the end of shrunk fields. */
     rec->line = r->line;
+    r->line += skipped_lines;
     for (const char *q = b, *end = b + p; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
         r->line++;
+    if (p > r->max_record)
+        r->skipping = true;
+    if (r->skipping)
+        nraw = 0;
     if (nraw > r->fcap) {
         fg_csv_field *nf = fg_realloc(r->alloc, r->fields, nraw * sizeof *nf);
         if (!nf)
@@ -386,7 +426,8 @@ done:
     }
     rec->nfields = nraw;
     rec->fields = r->fields;
-    rec->bad_quote = bad;
+    rec->bad_quote = bad && !r->skipping;
+    rec->too_large = r->skipping;
     r->rec += p;
     return FG_CSV_RECORD;
 oom:
@@ -607,6 +648,11 @@ bool fg_csv_schema_init(fg_csv_schema *s, const fg_allocator *alloc, const fg_pr
                         const fg_csv_record *header, fg_strbuf *msg)
 {
     memset(s, 0, sizeof *s);
+    if (header->too_large) {
+        fg_strbuf_printf(msg, "the header is too large (over %zu MiB or %u fields)",
+                         FG_CSV_MAX_RECORD >> 20, (unsigned)FG_CSV_MAX_FIELDS);
+        return false;
+    }
     s->nfields = header->nfields;
     s->input_of = fg_calloc(alloc, header->nfields ? header->nfields : 1, sizeof *s->input_of);
     s->field_of = fg_calloc(alloc, prog->ninputs ? prog->ninputs : 1, sizeof *s->field_of);
@@ -732,7 +778,13 @@ static bool fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b
         b->keytext[(size_t)row * b->nkeys + k] = t;
     }
     char buf[256];
-    if (rec->bad_quote) {
+    if (rec->too_large) {
+        e->kind = FG_RE_RAGGED;
+        int n = snprintf(buf, sizeof buf,
+                         "record too large (over %zu MiB or %u fields): skipped to its end",
+                         FG_CSV_MAX_RECORD >> 20, (unsigned)FG_CSV_MAX_FIELDS);
+        e->detail = arena_str(&b->text, buf, (size_t)n, &ok);
+    } else if (rec->bad_quote) {
         e->kind = FG_RE_BAD_QUOTE;
     } else if (rec->nfields != s->nfields) {
         e->kind = FG_RE_RAGGED;
@@ -799,4 +851,13 @@ fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const 
         b->nrows++;
     }
     return FG_CSV_RECORD;
+}
+
+bool fg_csv_fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b,
+                     const fg_csv_record *rec)
+{
+    if (b->nrows >= b->cap || !fill_row(s, prog, b, b->nrows, rec))
+        return false;
+    b->nrows++;
+    return true;
 }

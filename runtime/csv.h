@@ -31,13 +31,24 @@ typedef struct fg_csv_record {
     uint32_t nfields;
     fg_csv_field *fields;
     bool bad_quote; /* malformed quote ("ab"c) or quote unclosed at end of input */
+    bool too_large; /* over the record limits: skipped to its end, nfields = 0 */
 } fg_csv_record;
+
+/* Record limits (docs/limits.md). A record of more bytes (as written, from
+ * its first byte to its newline) or more fields is a row error: the reader
+ * stops keeping its bytes, scans on to the record's end in constant memory
+ * and resumes at the next record. An unclosed quote makes the rest of the
+ * input one record, so it too is skipped in constant memory. */
+#define FG_CSV_MAX_RECORD ((size_t)256 << 20) /* 256 MiB */
+#define FG_CSV_MAX_FIELDS ((uint32_t)1 << 21) /* 2,097,152 */
 
 typedef struct fg_csv_reader fg_csv_reader;
 
 typedef enum fg_csv_status { FG_CSV_RECORD, FG_CSV_EOF, FG_CSV_IO_ERROR, FG_CSV_OOM } fg_csv_status;
 
 fg_csv_reader *fg_csv_new(const fg_allocator *alloc, fg_byte_source src, char delimiter);
+/* Lowers the limits (tests use small ones); 0 keeps a limit as it is. */
+void fg_csv_set_limits(fg_csv_reader *r, size_t max_record, uint32_t max_fields);
 void fg_csv_free(fg_csv_reader *r);
 fg_csv_status fg_csv_next(fg_csv_reader *r, fg_csv_record *rec);
 /* After FG_CSV_IO_ERROR: message naming the byte offset. */
@@ -78,5 +89,10 @@ void fg_csv_schema_free(fg_csv_schema *s, const fg_allocator *alloc);
  * are left, or an error status. */
 fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const fg_program *prog,
                                 fg_batch *b);
+/* Converts one record (from fg_csv_next) into the next row of b (b->nrows <
+ * b->cap; b->nrows is incremented), as fg_csv_fill_batch does. Lets one
+ * record feed the batches of two programs (`forgec diff`). False on OOM. */
+bool fg_csv_fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b,
+                     const fg_csv_record *rec);
 
 #endif

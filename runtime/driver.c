@@ -199,7 +199,16 @@ static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx
             return fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
         bool ok = i == 0 || sink_write(out, "\n", 1);
         fg_byte_sink sink = {sink_write, out};
-        ok = ok && fg_report_table_write(&t, (fg_out_format)opt->format, sink);
+        /* totals: always on human tables, on request (`row` column) elsewhere */
+        bool human = opt->format == FORGE_FORMAT_TABLE || opt->format == FORGE_FORMAT_MARKDOWN;
+        fg_totals_style ts = human               ? FG_TOTALS_LABEL
+                             : opt->report_totals ? FG_TOTALS_COLUMN
+                                                  : FG_TOTALS_NONE;
+        if (ok && t.nby > 0 && ts != FG_TOTALS_NONE && !fg_report_acc_totals(r->accs[i], &t)) {
+            fg_report_table_free(&t);
+            return fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        }
+        ok = ok && fg_report_table_write_ex(&t, (fg_out_format)opt->format, sink, ts, human);
         /* An aggregate that left its range is empty in the table: say so. */
         for (uint32_t k = 0; ok && k < t.noverflows; k++) {
             fg_strbuf_clear(&r->line);
@@ -217,6 +226,13 @@ static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx
 
 forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
                            const forge_run_options *opt, fg_run_mode mode, forge_summary *sum)
+{
+    return fg_driver_run_engine(alloc, prog, opt, mode, NULL, sum);
+}
+
+forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *prog,
+                                  const forge_run_options *opt, fg_run_mode mode,
+                                  const fg_engine *eng, forge_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
     run r;
@@ -280,8 +296,8 @@ forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
     fg_strbuf_free(&msg);
     r.schema.na = split_na(&r.arena, opt->na, &r.schema.nna);
 
-    r.have_batch = fg_batch_init(&r.batch, alloc, prog, FG_BATCH_ROWS);
-    r.have_res = r.have_batch && fg_results_init(&r.res, alloc, prog, FG_BATCH_ROWS);
+    r.have_batch = fg_batch_init(&r.batch, alloc, prog, fg_batch_rows(prog));
+    r.have_res = r.have_batch && fg_results_init(&r.res, alloc, prog, fg_batch_rows(prog));
     fg_value *vals = fg_arena_alloc(&r.arena, (prog->nkeys + prog->noutputs + 1) * sizeof *vals);
     if (!r.have_res || !vals) {
         st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
@@ -309,6 +325,7 @@ forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
     }
 
     fg_eval_opts eopts = {.with_reports = mode == FG_RUN_REPORT};
+    uint64_t nbatches = 0; /* for the progress callback */
     for (;;) {
         fg_results_clear(&r.res);
         cs = fg_csv_fill_batch(r.reader, &r.schema, prog, &r.batch);
@@ -318,11 +335,16 @@ forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
             st = fail(sum, FORGE_EIO, "%s%s", fg_csv_error(r.reader), NULL);
             goto done;
         }
-        if (cs == FG_CSV_OOM || !fg_interp_batch(prog, &r.batch, &r.res, &eopts)) {
+        bool evaluated = cs != FG_CSV_OOM &&
+                         (eng ? eng->run(eng->ud, prog, &r.batch, &r.res, &eopts)
+                              : fg_interp_batch(prog, &r.batch, &r.res, &eopts));
+        if (!evaluated) {
             st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
             goto done;
         }
         sum->rows_read += r.batch.nrows;
+        if (opt->progress && ++nbatches % 8 == 0)
+            opt->progress(opt->progress_ud, fg_csv_offset(r.reader), sum->rows_read);
         for (uint32_t row = 0; row < r.batch.nrows; row++) {
             if (r.batch.err[row].kind == FG_RE_NONE) {
                 sum->rows_evaluated++;

@@ -12,6 +12,11 @@ typedef enum fg_run_mode { FG_RUN_EVAL, FG_RUN_REPORT } fg_run_mode;
 
 forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
                            const forge_run_options *opt, fg_run_mode mode, forge_summary *sum);
+/* The same with a given engine (NULL: the interpreter). */
+struct fg_engine;
+forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *prog,
+                                  const forge_run_options *opt, fg_run_mode mode,
+                                  const struct fg_engine *eng, forge_summary *sum);
 
 /* Appends the text of one row error line (without the trailing newline):
  * `DATA:LINE: error: key K: TEXT`. */

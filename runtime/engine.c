@@ -19,6 +19,17 @@ bool fg_results_init(fg_results *r, const fg_allocator *alloc, const fg_program 
     return true;
 }
 
+uint32_t fg_batch_rows(const fg_program *prog)
+{
+    /* Per row: a value per slot, a message per rule, a cell per input. */
+    size_t per_row = ((size_t)prog->nslots + prog->ninputs + 1) * sizeof(fg_value) +
+                     (size_t)prog->nrules * sizeof(fg_str);
+    size_t rows = FG_BATCH_BYTES / per_row;
+    if (rows > FG_BATCH_ROWS)
+        rows = FG_BATCH_ROWS;
+    return rows < 16 ? 16 : (uint32_t)rows;
+}
+
 void fg_results_clear(fg_results *r)
 {
     if (r)

@@ -11,6 +11,7 @@
 #include "../stdlib/builtins.h"
 #include "engine.h"
 #include "rt.h"
+#include "trace.h"
 
 typedef struct fg_vm {
     const fg_program *prog;
@@ -20,9 +21,17 @@ typedef struct fg_vm {
     uint32_t cur_slot; /* slots below it are computed for this row (FAILED) */
     fg_value *stack;   /* call arguments; grows on the allocator */
     uint32_t sp, cap;
-    uint32_t frame; /* stack index of the current fn/table's parameter 0 */
-    fg_rowerr err;  /* set where a row error is raised */
+    uint32_t frame;      /* stack index of the current fn/table's parameter 0 */
+    fg_rowerr err;       /* set where a row error is raised */
+    const fg_tracer *tr; /* explain/coverage hooks; NULL in normal runs */
 } fg_vm;
+
+/* Calls tracer hook NAME when a tracer with that hook is attached. */
+#define VM_HOOK(NAME, ...)                                                                         \
+    do {                                                                                           \
+        if (vm->tr && vm->tr->NAME)                                                                \
+            vm->tr->NAME(vm->tr->ud, __VA_ARGS__);                                                 \
+    } while (0)
 
 static fg_rowerr_kind vm_eval(fg_vm *vm, const fg_ir *n, fg_value *out);
 
@@ -100,6 +109,7 @@ static fg_rowerr_kind vm_call_table(fg_vm *vm, const fg_ir *n, fg_value *out)
     uint32_t base;
     TRY(vm_push_args(vm, n, &base));
     int32_t r = fg_rt_table_lookup(t, vm->stack + base);
+    VM_HOOK(table, n, t, vm->stack + base, r);
     if (r < 0) {
         fg_str detail;
         fg_rowerr_kind k = fg_rt_table_nomatch(&vm->res->scratch, t, vm->stack + base, &detail);
@@ -116,7 +126,18 @@ static fg_rowerr_kind vm_call_table(fg_vm *vm, const fg_ir *n, fg_value *out)
     return k;
 }
 
+static fg_rowerr_kind vm_eval_node(fg_vm *vm, const fg_ir *n, fg_value *out);
+
+/* Evaluates n; with a tracer, reports the value of every node evaluated. */
 static fg_rowerr_kind vm_eval(fg_vm *vm, const fg_ir *n, fg_value *out)
+{
+    fg_rowerr_kind k = vm_eval_node(vm, n, out);
+    if (vm->tr && k == FG_RE_NONE)
+        VM_HOOK(node, n, *out);
+    return k;
+}
+
+static fg_rowerr_kind vm_eval_node(fg_vm *vm, const fg_ir *n, fg_value *out)
 {
     fg_value a, b, c;
     uint32_t base;
@@ -252,6 +273,7 @@ static fg_rowerr_kind vm_eval(fg_vm *vm, const fg_ir *n, fg_value *out)
     case FG_IR_CALL_FN: {
         const fg_fn *fn = &vm->prog->fns[n->imm.index];
         TRY(vm_push_args(vm, n, &base));
+        VM_HOOK(fn_call, n, fn, vm->stack + base);
         uint32_t saved = vm->frame;
         vm->frame = base;
         k = vm_eval(vm, fn->body, out);
@@ -264,9 +286,11 @@ static fg_rowerr_kind vm_eval(fg_vm *vm, const fg_ir *n, fg_value *out)
     case FG_IR_DECIDE:
         for (uint32_t i = 0; i + 1 < n->nargs; i += 2) {
             TRY(vm_eval(vm, n->args[i], &a));
+            VM_HOOK(decide_arm, n, i / 2, a.b);
             if (a.b)
                 return vm_eval(vm, n->args[i + 1], out);
         }
+        VM_HOOK(decide_arm, n, n->nargs / 2, true);
         return vm_eval(vm, n->args[n->nargs - 1], out);
 
     case FG_IR_TO_STR:
@@ -311,8 +335,10 @@ static fg_rowerr_kind vm_row(fg_vm *vm, bool with_reports)
         vm->sp = 0;
         vm->frame = 0;
         fg_value v;
+        VM_HOOK(slot_begin, s);
         TRY(vm_eval(vm, slot->expr, &v));
         *dst = v;
+        VM_HOOK(slot_end, s, v);
         if (slot->kind != FG_SLOT_RULE)
             continue;
         fg_str *msg = &res->rule_msgs[slot->rule_index * cap + vm->row];
@@ -335,6 +361,7 @@ static fg_rowerr_kind vm_row(fg_vm *vm, bool with_reports)
                 return k;
             }
         }
+        VM_HOOK(rule_msg, s, *msg);
     }
     vm->cur_slot = prog->nslots;
     return FG_RE_NONE;
@@ -348,6 +375,7 @@ bool fg_interp_batch(const fg_program *prog, fg_batch *batch, fg_results *res,
     vm.prog = prog;
     vm.batch = batch;
     vm.res = res;
+    vm.tr = opts ? opts->tracer : NULL;
     bool with_reports = opts && opts->with_reports;
     bool ok = true;
     uint32_t nrows = batch->nrows < res->cap ? batch->nrows : res->cap;
@@ -363,6 +391,23 @@ bool fg_interp_batch(const fg_program *prog, fg_batch *batch, fg_results *res,
     }
     fg_free(res->alloc, vm.stack);
     return ok;
+}
+
+fg_rowerr_kind fg_interp_row(const fg_program *prog, const fg_batch *batch, fg_results *res,
+                             uint32_t row, const fg_eval_opts *opts, fg_rowerr *err)
+{
+    fg_vm vm;
+    memset(&vm, 0, sizeof vm);
+    vm.prog = prog;
+    vm.batch = batch;
+    vm.res = res;
+    vm.row = row;
+    vm.tr = opts ? opts->tracer : NULL;
+    fg_rowerr_kind k = vm_row(&vm, opts && opts->with_reports);
+    if (k != FG_RE_NONE && err)
+        *err = vm.err;
+    fg_free(res->alloc, vm.stack);
+    return k;
 }
 
 fg_rowerr_kind fg_interp_expr(const fg_program *prog, const fg_batch *batch, fg_results *res,

@@ -10,7 +10,9 @@
  * left-aligned; lines carry no trailing spaces (the last column is not
  * padded and trailing blanks, e.g. of missing cells, are dropped). LF, CR and TAB inside a text
  * cell are shown as
- * `\n`, `\r`, `\t` so each row stays on one line. */
+ * `\n`, `\r`, `\t` so each row stays on one line. MARKDOWN is the same
+ * buffered table as a GitHub pipe table (`| a | b |`, a `| --- | ---: |`
+ * rule, numeric columns right-aligned, `|` in a cell written `\|`). */
 #include "output.h"
 
 #include <stdio.h>
@@ -33,7 +35,33 @@ struct fg_writer {
     fg_arena cells;
     fg_str *tcells;
     size_t ntcells, tcap;
+    bool grouping; /* thousands separators in TABLE / MARKDOWN numbers */
 };
+
+void fg_writer_set_grouping(fg_writer *w, bool on) { w->grouping = on; }
+
+void fg_group_digits(fg_strbuf *sb, const char *s, size_t n)
+{
+    size_t i = 0, d0, d1;
+    for (size_t k = 0; k < n; k++)
+        if (s[k] == 'e' || s[k] == 'E') {
+            fg_strbuf_add(sb, s, n); /* exponent form: as is */
+            return;
+        }
+    if (i < n && s[i] == '-')
+        i++;
+    d0 = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    d1 = i;
+    fg_strbuf_add(sb, s, d0);
+    for (size_t k = d0; k < d1; k++) {
+        if (k > d0 && (d1 - k) % 3 == 0)
+            fg_strbuf_addc(sb, ',');
+        fg_strbuf_addc(sb, s[k]);
+    }
+    fg_strbuf_add(sb, s + d1, n - d1);
+}
 
 void fg_csv_quote(fg_strbuf *sb, const char *s, size_t n, char delim)
 {
@@ -174,8 +202,9 @@ static bool table_add(fg_writer *w, const char *s, size_t n)
         w->tcap = cap;
     }
     size_t extra = 0;
+    bool md = w->fmt == FG_FMT_MARKDOWN;
     for (size_t i = 0; i < n; i++)
-        extra += s[i] == '\n' || s[i] == '\r' || s[i] == '\t';
+        extra += s[i] == '\n' || s[i] == '\r' || s[i] == '\t' || (md && s[i] == '|');
     char *c = fg_arena_alloc(&w->cells, n + extra + 1);
     if (!c)
         return false;
@@ -185,6 +214,9 @@ static bool table_add(fg_writer *w, const char *s, size_t n)
         if (ch == '\n' || ch == '\r' || ch == '\t') {
             c[m++] = '\\';
             c[m++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+        } else if (md && ch == '|') {
+            c[m++] = '\\';
+            c[m++] = '|';
         } else {
             c[m++] = ch;
         }
@@ -215,6 +247,7 @@ bool fg_writer_header(fg_writer *w)
     case FG_FMT_JSONL:
         return true;
     case FG_FMT_TABLE:
+    case FG_FMT_MARKDOWN:
         for (uint32_t i = 0; i < w->ncols; i++)
             if (!table_add(w, w->names[i], strlen(w->names[i]))) {
                 w->failed = true;
@@ -277,16 +310,28 @@ bool fg_writer_row(fg_writer *w, const fg_value *vals)
                 fg_strbuf_add(&w->out, text, n);
             break;
         case FG_FMT_TABLE:
-            if (!table_add(w, text ? text : "", n)) {
+        case FG_FMT_MARKDOWN: {
+            bool ok;
+            if (text && w->grouping && (base == FG_T_INT || base == FG_T_NUM)) {
+                fg_strbuf g;
+                fg_strbuf_init(&g, w->alloc);
+                fg_group_digits(&g, text, n);
+                ok = !g.failed && table_add(w, g.data, g.len);
+                fg_strbuf_free(&g);
+            } else {
+                ok = table_add(w, text ? text : "", n);
+            }
+            if (!ok) {
                 w->failed = true;
                 return false;
             }
             break;
         }
+        }
     }
     if (w->fmt == FG_FMT_JSONL)
         fg_strbuf_adds(&w->out, w->ncols ? "}\n" : "{}\n");
-    else if (w->fmt != FG_FMT_TABLE)
+    else if (w->fmt != FG_FMT_TABLE && w->fmt != FG_FMT_MARKDOWN)
         fg_strbuf_addc(&w->out, '\n');
     return flush(w, false);
 }
@@ -334,6 +379,32 @@ static void table_line(fg_writer *w, const fg_str *cells, const size_t *width)
     fg_strbuf_addc(&w->out, '\n');
 }
 
+/* One markdown line of cells (or the `---` rule when cells is NULL). */
+static void markdown_line(fg_writer *w, const fg_str *cells, const size_t *width)
+{
+    fg_strbuf_addc(&w->out, '|');
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        size_t wd = width[i] < 3 ? 3 : width[i];
+        bool right = is_numeric_col(w, i);
+        fg_strbuf_addc(&w->out, ' ');
+        if (!cells) {
+            for (size_t k = 0; k + (right ? 1 : 0) < wd; k++)
+                fg_strbuf_addc(&w->out, '-');
+            if (right)
+                fg_strbuf_addc(&w->out, ':');
+        } else {
+            size_t fill = wd - code_points(cells[i]);
+            if (right)
+                pad(&w->out, fill);
+            fg_strbuf_add(&w->out, cells[i].ptr, cells[i].len);
+            if (!right)
+                pad(&w->out, fill);
+        }
+        fg_strbuf_adds(&w->out, " |");
+    }
+    fg_strbuf_addc(&w->out, '\n');
+}
+
 static bool table_write(fg_writer *w)
 {
     if (w->ncols == 0)
@@ -352,9 +423,11 @@ static bool table_write(fg_writer *w)
         }
     bool ok = true;
     for (size_t r = 0; r < nrows && ok; r++) {
-        table_line(w, w->tcells + r * w->ncols, width);
+        void (*line)(fg_writer *, const fg_str *, const size_t *) =
+            w->fmt == FG_FMT_MARKDOWN ? markdown_line : table_line;
+        line(w, w->tcells + r * w->ncols, width);
         if (r == 0)
-            table_line(w, NULL, width);
+            line(w, NULL, width);
         ok = flush(w, false);
     }
     fg_free(w->alloc, width);
@@ -365,7 +438,7 @@ bool fg_writer_finish(fg_writer *w)
 {
     if (w->failed)
         return false;
-    if (w->fmt == FG_FMT_TABLE && !table_write(w))
+    if ((w->fmt == FG_FMT_TABLE || w->fmt == FG_FMT_MARKDOWN) && !table_write(w))
         return false;
     return flush(w, true);
 }

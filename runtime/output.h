@@ -9,7 +9,13 @@
 #include "../base/fg_base.h"
 #include "../lang/types.h"
 
-typedef enum fg_out_format { FG_FMT_CSV, FG_FMT_TSV, FG_FMT_JSONL, FG_FMT_TABLE } fg_out_format;
+typedef enum fg_out_format {
+    FG_FMT_CSV,
+    FG_FMT_TSV,
+    FG_FMT_JSONL,
+    FG_FMT_TABLE,
+    FG_FMT_MARKDOWN /* GitHub pipe table, buffered like TABLE */
+} fg_out_format;
 
 /* A byte sink; returns false when the write failed (the run stops with I/O status). */
 typedef struct fg_byte_sink {
@@ -27,6 +33,12 @@ fg_writer *fg_writer_new(const fg_allocator *alloc, fg_out_format fmt, fg_byte_s
 bool fg_writer_header(fg_writer *w);
 bool fg_writer_row(fg_writer *w, const fg_value *vals);
 bool fg_writer_finish(fg_writer *w); /* flushes */
+/* TABLE and MARKDOWN only: write the integer part of int and num cells with
+ * thousands separators (`1,234,567.5`; exponent forms are left alone). The
+ * other formats stay exact whatever this says. */
+void fg_writer_set_grouping(fg_writer *w, bool on);
+/* Appends number text with thousands separators in its integer part. */
+void fg_group_digits(fg_strbuf *sb, const char *s, size_t n);
 void fg_writer_free(fg_writer *w);
 
 /* Appends one CSV field, quoted when needed (delim is ',' or '\t'). */

@@ -598,6 +598,41 @@ bool fg_report_acc_add(fg_report_acc *acc, const fg_batch *batch, const fg_resul
     return true;
 }
 
+/* Folds the cells of src into dst (same report). */
+static bool merge_cells(fg_report_acc *into, rep_cell *dcells, const rep_cell *scells)
+{
+    const fg_report *rep = into->rep;
+    for (uint32_t c = 0; c < rep->ncols; c++) {
+        rep_cell *d = &dcells[c];
+        const rep_cell *s = &scells[c];
+        switch (rep->cols[c].agg) {
+        case FG_AGG_COUNT:
+            break;
+        case FG_AGG_COUNT_IF:
+        case FG_AGG_SHARE:
+            d->n += s->n;
+            break;
+        case FG_AGG_SUM:
+        case FG_AGG_AVG:
+            d->n += s->n;
+            if (d->x)
+                fg_xsum_merge(d->x, s->x);
+            else
+                i128_add(&d->isum, &s->isum);
+            break;
+        case FG_AGG_MIN:
+        case FG_AGG_MAX:
+            if (s->n) {
+                if (!minmax_value(into, d, rep->cols[c].agg, into->arg_types[c], &s->best))
+                    return false;
+                d->n += s->n;
+            }
+            break;
+        }
+    }
+    return true;
+}
+
 bool fg_report_acc_merge(fg_report_acc *into, const fg_report_acc *from)
 {
     const fg_report *rep = into->rep;
@@ -902,4 +937,136 @@ void fg_report_overflow_text(const fg_program *prog, const fg_report_table *t,
         fg_strbuf_adds(sb, ": sum beyond the num range, cell left empty");
     else
         fg_strbuf_adds(sb, ": sum outside the 64-bit int range, cell left empty");
+}
+
+/* ---- totals over all groups ---- */
+
+static fg_value cell_value(const fg_report_acc *acc, const rep_group *g, uint32_t c, fg_arena *ar,
+                           bool *overflow);
+
+bool fg_report_acc_totals(fg_report_acc *acc, fg_report_table *t)
+{
+    const fg_report *rep = acc->rep;
+    rep_group tot;
+    memset(&tot, 0, sizeof tot);
+    bool ok = false;
+    tot.cells = fg_calloc(acc->alloc, rep->ncols + 1, sizeof *tot.cells);
+    if (!tot.cells)
+        return false;
+    for (uint32_t c = 0; c < rep->ncols; c++) {
+        tot.cells[c].best.missing = true;
+        if (is_num_sum(acc, c)) {
+            tot.cells[c].x = fg_malloc(acc->alloc, sizeof *tot.cells[c].x);
+            if (!tot.cells[c].x)
+                goto done;
+            fg_xsum_init(tot.cells[c].x);
+        }
+    }
+    for (uint32_t i = 0; i < acc->ngroups; i++) {
+        tot.rows += acc->groups[i]->rows;
+        if (!merge_cells(acc, tot.cells, acc->groups[i]->cells))
+            goto done;
+    }
+    t->totals = fg_arena_alloc(&t->arena, (t->ncols + 1) * sizeof *t->totals);
+    if (!t->totals)
+        goto done;
+    for (uint32_t k = 0; k < rep->nby; k++)
+        t->totals[k] = val_missing();
+    for (uint32_t c = 0; c < rep->ncols; c++) {
+        bool ovf;
+        t->totals[rep->nby + c] = cell_value(acc, &tot, c, &t->arena, &ovf);
+    }
+    ok = !t->arena.failed;
+done:
+    for (uint32_t c = 0; c < rep->ncols; c++) {
+        fg_free(acc->alloc, tot.cells[c].x);
+        fg_free(acc->alloc, tot.cells[c].buf);
+    }
+    fg_free(acc->alloc, tot.cells);
+    return ok;
+}
+
+bool fg_report_table_write_ex(const fg_report_table *t, fg_out_format fmt, fg_byte_sink sink,
+                              fg_totals_style totals, bool grouping)
+{
+    if (!t->totals || totals == FG_TOTALS_NONE || t->nby == 0) {
+        fg_writer *w = fg_writer_new(t->alloc, fmt, sink, t->ncols, t->names, t->types);
+        if (!w)
+            return false;
+        fg_writer_set_grouping(w, grouping);
+        bool ok = fg_writer_header(w);
+        for (uint32_t r = 0; ok && r < t->nrows; r++)
+            ok = fg_writer_row(w, &t->cells[(size_t)r * t->ncols]);
+        ok = ok && fg_writer_finish(w);
+        fg_writer_free(w);
+        return ok;
+    }
+    /* one more column in front (COLUMN), or by columns as text (LABEL) */
+    uint32_t lead = totals == FG_TOTALS_COLUMN ? 1 : 0, n = t->ncols + lead;
+    const char **names = fg_calloc(t->alloc, n + 1, sizeof *names);
+    fg_type *types = fg_calloc(t->alloc, n + 1, sizeof *types);
+    fg_value *row = fg_calloc(t->alloc, n + 1, sizeof *row);
+    fg_strbuf txt;
+    fg_strbuf_init(&txt, t->alloc);
+    fg_writer *w = NULL;
+    bool ok = false;
+    if (!names || !types || !row)
+        goto done;
+    if (lead) {
+        names[0] = "row";
+        types[0] = FG_T_STR;
+    }
+    for (uint32_t c = 0; c < t->ncols; c++) {
+        names[lead + c] = t->names[c];
+        types[lead + c] = t->types[c];
+        if (!lead && c < t->nby)
+            types[c] = (fg_type)(FG_T_STR | FG_T_OPT);
+    }
+    w = fg_writer_new(t->alloc, fmt, sink, n, names, types);
+    if (!w)
+        goto done;
+    fg_writer_set_grouping(w, grouping);
+    ok = fg_writer_header(w);
+    for (uint32_t r = 0; ok && r <= t->nrows; r++) {
+        const fg_value *src = r < t->nrows ? &t->cells[(size_t)r * t->ncols] : t->totals;
+        fg_strbuf_clear(&txt);
+        if (lead) {
+            row[0].missing = false;
+            row[0].s.ptr = r < t->nrows ? "group" : "total";
+            row[0].s.len = (uint32_t)strlen(row[0].s.ptr);
+        }
+        /* by values as text first (the buffer must not move while rows point in it) */
+        size_t offs[64];
+        uint32_t nb = t->nby < 64 ? t->nby : 64;
+        for (uint32_t k = 0; !lead && k < nb; k++) {
+            offs[k] = txt.len;
+            if (r == t->nrows && k == 0)
+                fg_strbuf_adds(&txt, "total");
+            else if (r < t->nrows)
+                fg_fmt_value(&txt, t->types[k], src[k]);
+        }
+        if (txt.failed) {
+            ok = false;
+            break;
+        }
+        for (uint32_t c = 0; c < t->ncols; c++) {
+            fg_value v = src[c];
+            if (!lead && c < nb) {
+                size_t end = c + 1 < nb ? offs[c + 1] : txt.len;
+                v.missing = end == offs[c] && (r == t->nrows || src[c].missing);
+                v.s.ptr = txt.data ? txt.data + offs[c] : "";
+                v.s.len = (uint32_t)(end - offs[c]);
+            }
+            row[lead + c] = v;
+        }
+        ok = fg_writer_row(w, row);
+    }
+    ok = ok && fg_writer_finish(w);
+done:
+    fg_writer_free(w);
+    fg_strbuf_free(&txt);
+    fg_free(t->alloc, names);
+    fg_free(t->alloc, types);
+    fg_free(t->alloc, row);
+    return ok;
 }

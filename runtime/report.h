@@ -49,7 +49,22 @@ typedef struct fg_report_table {
     uint32_t noverflows; /* in row, then column order */
     fg_report_overflow *overflows;
     fg_arena arena; /* owns names, types, cells and strings */
+    fg_value *totals; /* NULL, or [ncols] from fg_report_acc_totals (by cells missing) */
 } fg_report_table;
+
+/* Fills t->totals (t made by fg_report_acc_table from acc): every aggregate
+ * over all the rows added, by the same exact rules as a group; a sum out of
+ * range leaves the cell empty. False when out of memory. */
+bool fg_report_acc_totals(fg_report_acc *acc, fg_report_table *t);
+
+/* How fg_report_table_write_ex shows t->totals (when set):
+ * FG_TOTALS_LABEL (table, markdown): a last row with `total` in the first by
+ * column (by columns are written as text then); FG_TOTALS_COLUMN (csv, tsv,
+ * jsonl): a leading column `row` holding `group` or `total`, the totals row
+ * last with empty by cells, so it cannot be taken for a group. */
+typedef enum fg_totals_style { FG_TOTALS_NONE, FG_TOTALS_LABEL, FG_TOTALS_COLUMN } fg_totals_style;
+bool fg_report_table_write_ex(const fg_report_table *t, fg_out_format fmt, fg_byte_sink sink,
+                              fg_totals_style totals, bool grouping);
 
 /* Builds the table of everything added so far (the accumulator is not
  * changed and may keep accumulating). False when out of memory. */

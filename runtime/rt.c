@@ -427,3 +427,8 @@ fg_rowerr_kind fg_rt_failed(fg_arena *scratch, const fg_program *prog, const fg_
     out->len = (uint32_t)total;
     return FG_RE_NONE;
 }
+
+bool fg_rt_cell_matches(const fg_ir_cell *c, fg_type arg_type, fg_value a)
+{
+    return cell_matches(c, arg_type, a);
+}

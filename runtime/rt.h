@@ -47,6 +47,9 @@ fg_rowerr_kind fg_rt_concat(fg_arena *scratch, const fg_value *args, uint32_t na
 /* Index of the first row of t whose cells all match args (one per
  * parameter, possibly missing), or -1 when none does. */
 int32_t fg_rt_table_lookup(const fg_table *t, const fg_value *args);
+/* Whether one cell matches an argument of type arg_type (possibly missing:
+ * only `_` matches it); the test fg_rt_table_lookup applies (explain). */
+bool fg_rt_cell_matches(const fg_ir_cell *c, fg_type arg_type, fg_value a);
 /* The detail of a FG_RE_NO_TABLE_ROW error:
  * `no row of table NAME matches (p1 = V1, p2 = "V2")`. Returns
  * FG_RE_NO_TABLE_ROW, or FG_RE_OOM when the text could not be made. */

@@ -1,6 +1,6 @@
 /* testrun.c — the runner behind `forgec test`. A test first needs every
  * non-optional input (given by its fixture or `with`); its values fill a
- * one-row batch that the interpreter evaluates exactly as `eval` would, so
+ * one-row batch that the chosen engine evaluates exactly as `eval` would, so
  * a row error fails the test. Each `expect` is then evaluated on that row;
  * for a false one the report shows its source text and the actual values
  * of its parts (the non-constant operands of comparisons, calls and
@@ -14,6 +14,7 @@
 
 typedef struct tr_ctx {
     const fg_program *prog;
+    const fg_engine *eng; /* NULL: the interpreter */
     fg_batch batch;
     fg_results res;
     fg_strbuf out;  /* the current test's report */
@@ -241,7 +242,9 @@ static bool run_one(tr_ctx *cx, const fg_test *t, bool *passed)
     fill_row(cx, t);
     fg_results_clear(&cx->res);
     fg_eval_opts opts = {.with_reports = false};
-    if (!fg_interp_batch(prog, &cx->batch, &cx->res, &opts))
+    bool ok = cx->eng ? cx->eng->run(cx->eng->ud, prog, &cx->batch, &cx->res, &opts)
+                      : fg_interp_batch(prog, &cx->batch, &cx->res, &opts);
+    if (!ok)
         return false;
     if (cx->batch.err[0].kind != FG_RE_NONE) {
         fg_strbuf_adds(&cx->out, "  ");
@@ -291,11 +294,18 @@ static bool run_one(tr_ctx *cx, const fg_test *t, bool *passed)
 bool fg_run_tests(const fg_allocator *alloc, const fg_program *prog, fg_test_cb on_result, void *ud,
                   uint32_t *passed, uint32_t *failed)
 {
+    return fg_run_tests_engine(alloc, prog, NULL, on_result, ud, passed, failed);
+}
+
+bool fg_run_tests_engine(const fg_allocator *alloc, const fg_program *prog, const fg_engine *eng,
+                         fg_test_cb on_result, void *ud, uint32_t *passed, uint32_t *failed)
+{
     uint32_t np = 0, nf = 0;
     bool ok = false, have_batch = false, have_res = false;
     tr_ctx cx;
     memset(&cx, 0, sizeof cx);
     cx.prog = prog;
+    cx.eng = eng;
     fg_strbuf_init(&cx.out, alloc);
     fg_arena_init(&cx.arena, alloc);
     if (!fg_batch_init(&cx.batch, alloc, prog, 1))

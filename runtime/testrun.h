@@ -29,5 +29,11 @@ typedef void (*fg_test_cb)(void *ud, const fg_test_outcome *o);
  * NULL) receive the counts. Returns false only when out of memory. */
 bool fg_run_tests(const fg_allocator *alloc, const fg_program *prog, fg_test_cb on_result, void *ud,
                   uint32_t *passed, uint32_t *failed);
+/* The same, evaluating each test's row with eng (NULL: the interpreter);
+ * expectations are evaluated on the computed slots by the interpreter. */
+struct fg_engine;
+bool fg_run_tests_engine(const fg_allocator *alloc, const fg_program *prog,
+                         const struct fg_engine *eng, fg_test_cb on_result, void *ud,
+                         uint32_t *passed, uint32_t *failed);
 
 #endif

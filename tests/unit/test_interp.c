@@ -434,7 +434,7 @@ static void assert_span(fg_span sp, uint32_t start)
 static void test_batch(void **state)
 {
     (void)state;
-    fg_eval_opts opts = {false};
+    fg_eval_opts opts = {.with_reports = false};
     assert_true(fg_interp_batch(&prog, &batch, &res, &opts));
 
     /* row 0: everything holds */
@@ -516,7 +516,7 @@ static void test_reports_and_expr(void **state)
     for (uint32_t r = 0; r < NROWS; r++)
         if (r != 5)
             batch.err[r].kind = FG_RE_NONE;
-    fg_eval_opts opts = {true};
+    fg_eval_opts opts = {.with_reports = true};
     assert_true(fg_interp_batch(&prog, &batch, &res, &opts));
     assert_int_equal(val(S_REP, 0).i, 2);
     assert_false(val(S_REP, 0).missing);
@@ -720,7 +720,7 @@ static void test_oom(void **state)
     for (uint32_t i = 0; i < NROWS; i++)
         if (i != 5)
             batch.err[i].kind = FG_RE_NONE;
-    fg_eval_opts opts = {false};
+    fg_eval_opts opts = {.with_reports = false};
     assert_false(fg_interp_batch(&prog, &batch, &r, &opts));
     fg_rowerr_kind k0 = batch.err[0].kind, k3 = batch.err[3].kind, k5 = batch.err[5].kind;
     fg_results_free(&r);

@@ -1,0 +1,71 @@
+/* jit_abi.h — the one contract between the C runtime and the code the
+ * JIT generates (the idea of PostgreSQL's llvmjit_types.c): the context
+ * handed to a compiled policy's batch function, and the runtime entry points
+ * that code calls. codegen.c mirrors fg_jit_ctx field by field (checked by
+ * static assertions there) and declares the entry points with the same
+ * signatures; jit.c binds them by address in the JIT, the linker binds them
+ * in an ahead-of-time object (include/forge_aot.h).
+ *
+ * Entry points take only scalars and pointers (no struct passed by value),
+ * so no C calling-convention detail leaks into the code generator. Every
+ * entry point that can fail records the row error itself (kind, policy span,
+ * detail) in ctx->err[row], sets ctx->oom for FG_RE_OOM, and returns the
+ * kind; generated code then only abandons the row. */
+#ifndef FG_JIT_ABI_H
+#define FG_JIT_ABI_H
+
+#include "../engine.h"
+
+/* Bumped whenever fg_jit_ctx or an entry point changes (part of the cache key). */
+#define FG_JIT_ABI_VERSION 1
+/* The exported batch function of a compiled policy: void NAME(fg_jit_ctx *). */
+#define FG_JIT_ENTRY_NAME "forge_policy_eval"
+
+typedef struct fg_jit_ctx {
+    uint32_t nrows;                 /* rows to evaluate: min(batch rows, results cap) */
+    uint32_t cap;                   /* results stride: vals[slot * cap + row] */
+    uint32_t with_reports;          /* non-zero: evaluate FG_SLOT_REPORT slots too */
+    uint32_t oom;                   /* set by entry points when a row ran out of memory */
+    const void *const *col_vals;    /* per input: int64_t*, double*, bool* or fg_str* */
+    const bool *const *col_missing; /* per input: the missing flags */
+    fg_value *vals;                 /* results->vals */
+    fg_str *rule_msgs;              /* results->rule_msgs */
+    fg_rowerr *err;                 /* batch->err, one per row */
+    fg_arena *scratch;              /* results->scratch */
+    const fg_program *prog;
+    const fg_results *res;
+} fg_jit_ctx;
+
+typedef void (*fg_jit_fn)(fg_jit_ctx *ctx);
+
+/* Fills a context for one batch and runs fn over it; false when a row ran
+ * out of memory (the row is marked, as the interpreter does). */
+bool fg_jit_run_fn(fg_jit_fn fn, const fg_program *prog, fg_batch *batch, fg_results *res,
+                   const fg_eval_opts *opts);
+
+/* ---- runtime entry points called by generated code ---- */
+
+/* Records row error `kind` raised at span (file, start, end). */
+void fg_jit_rt_rowerr(fg_jit_ctx *ctx, uint32_t row, int32_t kind, uint32_t file, uint32_t start,
+                      uint32_t end);
+/* Built-in `id` (fg_builtin) over args[0..nargs): fg_builtin_table[id].fn. */
+int32_t fg_jit_rt_call(fg_jit_ctx *ctx, uint32_t row, uint32_t id, const fg_value *args,
+                       uint32_t nargs, fg_value *out, uint32_t file, uint32_t start, uint32_t end);
+/* fg_rt_to_str of *v (of type `type`). */
+int32_t fg_jit_rt_to_str(fg_jit_ctx *ctx, uint32_t row, uint32_t type, const fg_value *v,
+                         fg_str *out, uint32_t file, uint32_t start, uint32_t end);
+/* fg_rt_concat of the strings args[0..nargs). */
+int32_t fg_jit_rt_concat(fg_jit_ctx *ctx, uint32_t row, const fg_value *args, uint32_t nargs,
+                         fg_str *out, uint32_t file, uint32_t start, uint32_t end);
+/* fg_rt_cmp_str: <0, 0, >0. */
+int32_t fg_jit_rt_cmp_str(const char *a, uint32_t alen, const char *b, uint32_t blen);
+/* No row of table `table` matches args: records FG_RE_NO_TABLE_ROW with its detail. */
+int32_t fg_jit_rt_table_miss(fg_jit_ctx *ctx, uint32_t row, uint32_t table, const fg_value *args,
+                             uint32_t file, uint32_t start, uint32_t end);
+/* The default message of the rule in `slot` (`rule NAME failed`). */
+int32_t fg_jit_rt_rule_msg(fg_jit_ctx *ctx, uint32_t row, uint32_t slot, fg_str *out);
+/* failed(): messages of the rules in slots below upto_slot. */
+int32_t fg_jit_rt_failed(fg_jit_ctx *ctx, uint32_t row, uint32_t upto_slot, fg_str *out,
+                         uint32_t file, uint32_t start, uint32_t end);
+
+#endif

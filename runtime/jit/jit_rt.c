@@ -1,0 +1,136 @@
+/* jit_rt.c — the runtime entry points compiled policies call (see
+ * jit_abi.h) and the glue that runs a compiled batch function. Each entry
+ * point is a thin wrapper over the same helpers the interpreter uses
+ * (runtime/rt.c, stdlib/builtins.c): no semantics is written here, only
+ * where a row error is recorded. */
+#include "jit_abi.h"
+
+#include <string.h>
+
+#include "../../stdlib/builtins.h"
+#include "../rt.h"
+
+/* Records kind at the span, like the interpreter's vm_fail; returns kind. */
+static int32_t record(fg_jit_ctx *ctx, uint32_t row, int32_t kind, uint32_t file, uint32_t start,
+                      uint32_t end)
+{
+    if (kind == FG_RE_NONE)
+        return kind;
+    fg_rowerr *e = &ctx->err[row];
+    e->kind = (fg_rowerr_kind)kind;
+    e->column = -1;
+    e->span.file = file;
+    e->span.start = start;
+    e->span.end = end;
+    e->detail.ptr = "";
+    e->detail.len = 0;
+    if (kind == FG_RE_OOM)
+        ctx->oom = 1;
+    return kind;
+}
+
+void fg_jit_rt_rowerr(fg_jit_ctx *ctx, uint32_t row, int32_t kind, uint32_t file, uint32_t start,
+                      uint32_t end)
+{
+    record(ctx, row, kind, file, start, end);
+}
+
+int32_t fg_jit_rt_call(fg_jit_ctx *ctx, uint32_t row, uint32_t id, const fg_value *args,
+                       uint32_t nargs, fg_value *out, uint32_t file, uint32_t start, uint32_t end)
+{
+    fg_rowerr_kind k = fg_builtin_table[id].fn(ctx->scratch, args, nargs, out);
+    out->missing = false;
+    return record(ctx, row, (int32_t)k, file, start, end);
+}
+
+int32_t fg_jit_rt_to_str(fg_jit_ctx *ctx, uint32_t row, uint32_t type, const fg_value *v,
+                         fg_str *out, uint32_t file, uint32_t start, uint32_t end)
+{
+    fg_rowerr_kind k = fg_rt_to_str(ctx->scratch, (fg_type)type, *v, out);
+    return record(ctx, row, (int32_t)k, file, start, end);
+}
+
+int32_t fg_jit_rt_concat(fg_jit_ctx *ctx, uint32_t row, const fg_value *args, uint32_t nargs,
+                         fg_str *out, uint32_t file, uint32_t start, uint32_t end)
+{
+    fg_rowerr_kind k = fg_rt_concat(ctx->scratch, args, nargs, out);
+    return record(ctx, row, (int32_t)k, file, start, end);
+}
+
+int32_t fg_jit_rt_cmp_str(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+    fg_str x = {a, alen}, y = {b, blen};
+    return fg_rt_cmp_str(x, y);
+}
+
+int32_t fg_jit_rt_table_miss(fg_jit_ctx *ctx, uint32_t row, uint32_t table, const fg_value *args,
+                             uint32_t file, uint32_t start, uint32_t end)
+{
+    fg_str detail;
+    fg_rowerr_kind k = fg_rt_table_nomatch(ctx->scratch, &ctx->prog->tables[table], args, &detail);
+    record(ctx, row, (int32_t)k, file, start, end);
+    ctx->err[row].detail = detail;
+    return (int32_t)k;
+}
+
+int32_t fg_jit_rt_rule_msg(fg_jit_ctx *ctx, uint32_t row, uint32_t slot, fg_str *out)
+{
+    const fg_slot *s = &ctx->prog->slots[slot];
+    fg_rowerr_kind k = fg_rt_rule_default_msg(ctx->scratch, s->name, out);
+    return record(ctx, row, (int32_t)k, s->span.file, s->span.start, s->span.end);
+}
+
+int32_t fg_jit_rt_failed(fg_jit_ctx *ctx, uint32_t row, uint32_t upto_slot, fg_str *out,
+                         uint32_t file, uint32_t start, uint32_t end)
+{
+    fg_rowerr_kind k = fg_rt_failed(ctx->scratch, ctx->prog, ctx->res, row, upto_slot, out);
+    return record(ctx, row, (int32_t)k, file, start, end);
+}
+
+bool fg_jit_run_fn(fg_jit_fn fn, const fg_program *prog, fg_batch *batch, fg_results *res,
+                   const fg_eval_opts *opts)
+{
+    uint32_t ncols = prog->ninputs;
+    const void **cols = fg_calloc(res->alloc, (size_t)ncols + 1, sizeof *cols);
+    const bool **miss = fg_calloc(res->alloc, (size_t)ncols + 1, sizeof *miss);
+    bool ok = false;
+    if (!cols || !miss)
+        goto done;
+    for (uint32_t i = 0; i < ncols; i++) {
+        const fg_column *c = &batch->cols[i];
+        switch (fg_type_base(c->type)) {
+        case FG_T_INT:
+            cols[i] = c->i;
+            break;
+        case FG_T_NUM:
+            cols[i] = c->n;
+            break;
+        case FG_T_BOOL:
+            cols[i] = c->b;
+            break;
+        default:
+            cols[i] = c->s;
+            break;
+        }
+        miss[i] = c->missing;
+    }
+    fg_jit_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.nrows = batch->nrows < res->cap ? batch->nrows : res->cap;
+    ctx.cap = res->cap;
+    ctx.with_reports = opts && opts->with_reports;
+    ctx.col_vals = cols;
+    ctx.col_missing = miss;
+    ctx.vals = res->vals;
+    ctx.rule_msgs = res->rule_msgs;
+    ctx.err = batch->err;
+    ctx.scratch = &res->scratch;
+    ctx.prog = prog;
+    ctx.res = res;
+    fn(&ctx);
+    ok = !ctx.oom;
+done:
+    fg_free(res->alloc, cols);
+    fg_free(res->alloc, miss);
+    return ok;
+}

@@ -1,0 +1,6 @@
+# 100: a duplicated header the policy does not read is harmless
+input {
+  id : str key
+  x  : int
+}
+output x

@@ -1,0 +1,4 @@
+input {
+  id : str key
+}
+output n=1+2
