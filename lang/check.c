@@ -519,6 +519,19 @@ static void check_test(fg_chk *ch, fg_decl *d)
     }
 }
 
+/* A policy without key columns or outputs would write empty rows. */
+static void check_writes_something(fg_chk *ch)
+{
+    for (uint32_t i = 0; i < ch->decls.n; i++) {
+        const fg_decl *d = ch->decls.items[i];
+        if (d->kind == FG_D_OUTPUT || (d->kind == FG_D_INPUT && d->input.key))
+            return;
+    }
+    fg_diag_add_nospan(ch->diags, FG_SEV_WARNING,
+                       "declare a key column (`id : str key`) or an `output`",
+                       "the policy has no key columns and no outputs: eval writes empty rows");
+}
+
 bool fg_chk_run(fg_chk *ch)
 {
     uint32_t errors0 = ch->diags->nerrors;
@@ -577,5 +590,6 @@ bool fg_chk_run(fg_chk *ch)
     }
     ch->cur = NULL;
     check_outputs_once(ch);
+    check_writes_something(ch);
     return !ch->oom && ch->diags->nerrors == errors0;
 }

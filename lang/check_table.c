@@ -450,6 +450,12 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
         if (!sets[i])
             ok = false;
     }
+    if (rows->n == 0) {
+        fg_diag_add(ch->diags, FG_SEV_ERROR, d->name_span,
+                    "write at least one row, e.g. `| _ => ...`", "table `%s` has no rows",
+                    d->name);
+        return;
+    }
     if (!catch_all) {
         fg_strbuf sb;
         fg_strbuf_init(&sb, ch->alloc);

@@ -1,0 +1,5 @@
+# 205: a policy without keys and outputs writes empty rows: warned
+input {
+  c : num
+}
+let x = c
