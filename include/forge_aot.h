@@ -24,7 +24,7 @@
  * Linking: the object calls libforge's runtime entry points
  * (fg_jit_rt_rowerr, fg_jit_rt_call, fg_jit_rt_to_str, fg_jit_rt_concat,
  * fg_jit_rt_cmp_str, fg_jit_rt_table_miss, fg_jit_rt_rule_msg,
- * fg_jit_rt_failed). Link it with the static library libforge.a (built
+ * fg_jit_rt_failed) and memcmp. Link it with the static library libforge.a (built
  * with the JIT): hidden visibility does not stop a static link. The shared
  * libforge.so does not export these symbols.
  *

@@ -7,8 +7,9 @@
  * the target and the forgec version, so a warm run skips code generation.
  *
  * LLVM's target registration is process-global: it is done once, under
- * pthread_once, and is the only shared state; each fg_jit owns its own
- * LLVMContext-free LLJIT instance, so compiled policies are independent.
+ * pthread_once, and is the only shared state; each compile uses its own
+ * LLVMContext and each fg_jit its own LLJIT, so compiled policies are
+ * independent of each other.
  * Every LLVMErrorRef becomes a false return with a message. */
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>

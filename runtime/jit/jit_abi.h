@@ -10,7 +10,8 @@
  * so no C calling-convention detail leaks into the code generator. Every
  * entry point that can fail records the row error itself (kind, policy span,
  * detail) in ctx->err[row], sets ctx->oom for FG_RE_OOM, and returns the
- * kind; generated code then only abandons the row. */
+ * kind; generated code then only abandons the row. Generated code also
+ * calls the C library's memcmp (string equality). */
 #ifndef FG_JIT_ABI_H
 #define FG_JIT_ABI_H
 
