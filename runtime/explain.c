@@ -340,7 +340,8 @@ static void add_margin(const xp *x, const fg_ir *n)
         double d = b.n - a.n;
         char tmp[40];
         snprintf(tmp, sizeof tmp, "%.15g", d); /* hide the last-bit noise of b - a */
-        d = strtod(tmp, NULL);
+        if (!fg_parse_num(tmp, strlen(tmp), &d))
+            d = b.n - a.n;
         if (d == 0)
             d = 0; /* no -0 */
         buf[0] = '+';

@@ -92,7 +92,7 @@ FG_BUILTIN_FN(ABS_NUM)
  * like a spreadsheet, not 2.67 as binary arithmetic would give. The text's
  * digits D and decimal point position p (value = 0.D * 10^p) are cut after
  * p + d digits, rounded up when the first dropped digit is >= 5, and read
- * back with strtod (correctly rounded). */
+ * back with fg_parse_num (correctly rounded, locale-independent). */
 static fg_rowerr_kind round_text(double x, int64_t d, double *out)
 {
     char text[FG_NUM_BUF];
@@ -168,7 +168,9 @@ static fg_rowerr_kind round_text(double x, int64_t d, double *out)
     memcpy(buf + at, mant, mlen);
     at += mlen;
     snprintf(buf + at, sizeof buf - at, "e%ld", -(long)d);
-    double r = strtod(buf, NULL);
+    double r;
+    if (!fg_parse_num(buf, strlen(buf), &r))
+        return FG_RE_NOT_FINITE; /* rounded beyond the num range */
     if (r == 0)
         r = 0.0; /* no negative zero from rounding */
     *out = r;
