@@ -39,6 +39,7 @@ bench: build
 # (leaks included) in build-asan/. test-valgrind: the CLI tests with forgec
 # under valgrind memcheck. fuzz: each libFuzzer target of tests/fuzz/ for
 # FUZZ_SECONDS seconds, built with clang in build-fuzz/.
+ASAN_CTEST_ARGS ?=
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFORGE_WERROR=ON \
@@ -46,7 +47,7 @@ test-asan: deps
 	  -DCMAKE_SHARED_LINKER_FLAGS="$(SAN_FLAGS)"
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) $(ASAN_CTEST_ARGS)
 
 test-valgrind: build
 	tests/valgrind.sh $(BUILD)/forgec

@@ -23,6 +23,10 @@ typedef struct fc_options {
     bool quiet, help, dump_ir;
     bool totals;             /* report --totals: totals row in csv/tsv/jsonl too */
     bool no_cache;           /* --no-cache: do not use the JIT's compiled-code cache */
+    unsigned jobs;           /* eval/report -j N: worker threads (0: every core) */
+    bool no_header;          /* eval/report --no-header: the data has no header line */
+    const char *columns;     /* --columns LIST: its header (comma-separated) */
+    const char *schema_from; /* --schema-from-header FILE: header = FILE's first line */
     forge_emit_kind emit;    /* compile --emit llvm|asm|obj (default obj) */
     bool coverage;           /* test --coverage (also set by --coverage-min) */
     bool coverage_min_given;

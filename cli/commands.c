@@ -6,14 +6,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/* -o naming something that exists and is not a regular file (/dev/full, a
+ * FIFO, /dev/stdout) is written in place: a temporary file renamed over it
+ * would replace the device node itself. */
+static bool write_in_place(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
+}
 
 static void print_diag(void *ud, const forge_diag *d)
 {
     (void)ud;
     fputs(d->rendered, stderr);
+}
+
+/* The first line of path (without its line end) for --schema-from-header. */
+static forge_status read_header_line(const char *path, char **line, forge_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    FILE *f = fopen(path, "rb");
+    size_t cap = 0;
+    ssize_t n = f ? getline(line, &cap, f) : -1;
+    int e = errno;
+    if (f)
+        fclose(f);
+    if (n <= 0) {
+        snprintf(sum->message, sizeof sum->message, "cannot read a header line from %s: %s",
+                 path, f && n < 0 && !e ? "empty file" : strerror(e));
+        return FORGE_EIO;
+    }
+    while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
+        (*line)[--n] = '\0';
+    return FORGE_OK;
+}
+
+/* The delimiter forgec assumes for a file name: tab for .tsv/.tab, else comma. */
+static char delimiter_of(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
+        n -= 3;
+    if ((n >= 4 && strncmp(path + n - 4, ".tsv", 4) == 0) ||
+        (n >= 4 && strncmp(path + n - 4, ".tab", 4) == 0))
+        return '\t';
+    return ',';
 }
 
 static int write_file(void *ud, const char *data, size_t len)
@@ -31,6 +73,8 @@ static int exit_code(forge_status st)
     case FORGE_ETESTS: return 1;
     case FORGE_EIO: return 4;
     case FORGE_ENOMEM: return 4;
+    case FORGE_ENOTFOUND: return 2; /* embedding API statuses: not made by the CLI */
+    case FORGE_ETYPE: return 2;
     }
     return 4;
 }
@@ -112,7 +156,14 @@ int fc_cmd_run(const fc_options *o, bool report)
 
     FILE *out = stdout, *err = stderr;
     char *tmp_path = NULL;
-    if (o->output && strcmp(o->output, "-") != 0) {
+    if (o->output && strcmp(o->output, "-") != 0 && write_in_place(o->output)) {
+        out = fopen(o->output, "wb");
+        if (!out) {
+            fprintf(stderr, "forgec: error: cannot write %s: %s\n", o->output, strerror(errno));
+            forge_policy_free(p);
+            return 4;
+        }
+    } else if (o->output && strcmp(o->output, "-") != 0) {
         size_t n = strlen(o->output) + 32;
         tmp_path = malloc(n);
         if (!tmp_path) {
@@ -147,6 +198,7 @@ int fc_cmd_run(const fc_options *o, bool report)
     forge_run_options_init(&opt);
     opt.engine = o->engine;
     opt.no_cache = o->no_cache;
+    opt.jobs = o->jobs;
     opt.format = o->format;
     if (report && !o->format_given)
         opt.format = isatty(fileno(out)) ? FORGE_FORMAT_TABLE : FORGE_FORMAT_CSV;
@@ -166,7 +218,22 @@ int fc_cmd_run(const fc_options *o, bool report)
         opt.progress_ud = &pr;
     }
     forge_summary sum;
-    forge_status st = report ? forge_report(p, &opt, &sum) : forge_eval(p, &opt, &sum);
+    char *schema_line = NULL;
+    forge_status st = FORGE_OK;
+    if (o->no_header) {
+        /* Headerless data: the header is --columns, or the first line of
+         * --schema-from-header FILE (in that file's delimiter). */
+        opt.no_header = 1;
+        opt.columns = o->columns;
+        if (o->schema_from) {
+            st = read_header_line(o->schema_from, &schema_line, &sum);
+            opt.columns = schema_line;
+            opt.columns_delimiter = o->delimiter ? o->delimiter : delimiter_of(o->schema_from);
+        }
+    }
+    if (st == FORGE_OK)
+        st = report ? forge_report(p, &opt, &sum) : forge_eval(p, &opt, &sum);
+    free(schema_line);
     fc_progress_done(&pr);
 
     bool out_ok = fflush(out) == 0 && !ferror(out);
@@ -222,7 +289,14 @@ int fc_cmd_compile(const fc_options *o)
         return rc;
     FILE *out = stdout;
     char *tmp_path = NULL;
-    if (o->output && strcmp(o->output, "-") != 0) {
+    if (o->output && strcmp(o->output, "-") != 0 && write_in_place(o->output)) {
+        out = fopen(o->output, "wb");
+        if (!out) {
+            fprintf(stderr, "forgec: cannot write %s: %s\n", o->output, strerror(errno));
+            forge_policy_free(p);
+            return 4;
+        }
+    } else if (o->output && strcmp(o->output, "-") != 0) {
         size_t n = strlen(o->output) + 32;
         tmp_path = malloc(n);
         if (tmp_path) {

@@ -46,7 +46,13 @@ static const char *const data_options_text =
     "                        (default: tab for .tsv/.tab files, else comma)\n"
     "  --na LIST             extra missing-value markers, comma-separated (e.g. \"NA,N/A\")\n"
     "  -I DIR                search DIR for imported policy files\n"
-    "  -q, --quiet           do not print the closing summary line\n";
+    "  -j, --jobs N          worker threads (default: every core); the output is the same\n"
+    "                        bytes, in input order, for every N\n"
+    "  -q, --quiet           do not print the closing summary line\n"
+    "  --no-header           the data has no header line (a split part, a streaming\n"
+    "                        mapper's input); line numbers count data lines from 1\n"
+    "  --columns LIST        with --no-header: the header, comma-separated\n"
+    "  --schema-from-header FILE  the header is FILE's first line (implies --no-header)\n";
 
 static void print_command_help(const char *cmd)
 {

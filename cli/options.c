@@ -100,6 +100,9 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
             memcpy(name, a, (size_t)(eq - a));
             name[eq - a] = '\0';
             val = eq + 1;
+        } else if (a[1] == 'j' && a[2] >= '0' && a[2] <= '9') { /* -j8 */
+            snprintf(name, sizeof name, "-j");
+            val = a + 2;
         } else {
             snprintf(name, sizeof name, "%s", a);
         }
@@ -109,6 +112,24 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
         }
         if (strcmp(name, "-q") == 0 || strcmp(name, "--quiet") == 0) {
             o->quiet = true;
+            continue;
+        }
+        bool headerless_cmd = strcmp(cmd, "eval") == 0 || strcmp(cmd, "report") == 0;
+        if (strcmp(name, "--no-header") == 0 && headerless_cmd) {
+            o->no_header = true;
+            continue;
+        }
+        if ((strcmp(name, "--columns") == 0 || strcmp(name, "--schema-from-header") == 0) &&
+            headerless_cmd) {
+            if (!val && i + 1 < argc)
+                val = argv[++i];
+            if (!val || !*val)
+                return fc_usage_error("option `%s` needs a value", name);
+            if (name[2] == 'c')
+                o->columns = val;
+            else
+                o->schema_from = val;
+            o->no_header = true;
             continue;
         }
         if (strcmp(name, "--totals") == 0 && strcmp(cmd, "report") == 0) {
@@ -145,7 +166,8 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
                                       strcmp(name, "--output") == 0)) ||
                       (data_opt && (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 ||
                                     strcmp(name, "--format") == 0 || strcmp(name, "--errors") == 0 ||
-                                    strcmp(name, "--delimiter") == 0 || strcmp(name, "--na") == 0));
+                                    strcmp(name, "--delimiter") == 0 || strcmp(name, "--na") == 0 ||
+                                    strcmp(name, "-j") == 0 || strcmp(name, "--jobs") == 0));
         if (!valued)
             return fc_usage_error("unknown option `%s`", name);
         if (!val) {
@@ -172,6 +194,12 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
             rc = parse_delimiter(o, val);
         } else if (strcmp(name, "--na") == 0) {
             o->na = val;
+        } else if (strcmp(name, "-j") == 0 || strcmp(name, "--jobs") == 0) {
+            char *end = NULL;
+            unsigned long n = strtoul(val, &end, 10);
+            if (end == val || *end || val[0] == '-' || n < 1 || n > 256)
+                return fc_usage_error("-j needs a thread count from 1 to 256, not `%s`", val);
+            o->jobs = (unsigned)n;
         }
         if (rc >= 0)
             return rc;
@@ -185,6 +213,10 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
                               cmd);
     if (npos > want)
         return fc_usage_error("unexpected argument `%s`", pos[want]);
+    if (o->no_header && !o->columns == !o->schema_from)
+        return fc_usage_error("--no-header needs the columns: --columns LIST or "
+                              "--schema-from-header FILE (one of them)%s",
+                              "");
     o->policy = pos[0];
     o->data = want == 2 ? pos[1] : NULL;
     return -1;

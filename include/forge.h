@@ -8,7 +8,13 @@
  * Ownership: every object returned through an out-parameter is owned by
  * the caller and released with its forge_*_free function (which accepts
  * NULL); every pointer passed in is only borrowed for the duration of the
- * call; strings handed to callbacks are valid only during the callback. */
+ * call; strings handed to callbacks are valid only during the callback;
+ * strings and arrays a session hands back (outputs, row errors) belong to
+ * the session and stay valid until its next evaluation or its free.
+ *
+ * Threads: a forge_policy is immutable once compiled and may be used by
+ * any number of threads at once; a forge_session or forge_row is used by
+ * one thread at a time (one session per thread). See docs/embedding.md. */
 #ifndef FORGE_H
 #define FORGE_H
 
@@ -41,7 +47,9 @@ typedef enum forge_status {
     FORGE_EROWS = 3,       /* the run finished, but some rows are in error */
     FORGE_EIO = 4,         /* input or output could not be read or written */
     FORGE_ENOMEM = 5,      /* out of memory */
-    FORGE_ETESTS = 6       /* some of the policy's tests failed */
+    FORGE_ETESTS = 6,      /* some of the policy's tests failed */
+    FORGE_ENOTFOUND = 7,   /* no input/output/report/rule of that name or index */
+    FORGE_ETYPE = 8        /* a value of the wrong type for that input or output */
 } forge_status;
 
 /* A readable name for a status ("policy does not compile", ...). */
@@ -69,16 +77,30 @@ typedef void (*forge_diag_fn)(void *ud, const forge_diag *diag);
 /* realloc-like: size 0 frees ptr and returns NULL. */
 typedef void *(*forge_realloc_fn)(void *ud, void *ptr, size_t size);
 
+typedef enum forge_engine { FORGE_ENGINE_DEFAULT, FORGE_ENGINE_INTERP, FORGE_ENGINE_JIT } forge_engine;
+
 typedef struct forge_config {
+    /* Every allocation of the policy and of its sessions, rows and runs
+     * goes through it; it must be thread-safe when sessions of one policy
+     * are used on several threads. */
     forge_realloc_fn realloc_fn; /* NULL: the C library's */
     void *alloc_ud;
     forge_diag_fn on_diag; /* called once per diagnostic, in source order; may be NULL */
     void *diag_ud;
     const char *const *include_dirs; /* searched for imports after the file's folder */
     size_t ninclude_dirs;
+    /* The policy's own engine. FORGE_ENGINE_JIT compiles the machine code
+     * once, in forge_compile_*, and keeps it in the immutable policy: every
+     * session and every run asking for the JIT (or the default engine) then
+     * shares it without recompiling. FORGE_ENGINE_DEFAULT and
+     * FORGE_ENGINE_INTERP compile no machine code (sessions interpret; runs
+     * still pick their engine from forge_run_options). */
+    forge_engine engine;
+    int jit_no_cache; /* with FORGE_ENGINE_JIT: skip the compiled-code cache */
 } forge_config;
 
-/* Defaults: C allocator, no diagnostic callback, no include dirs. */
+/* Defaults: C allocator, no diagnostic callback, no include dirs, no
+ * machine code (FORGE_ENGINE_DEFAULT). */
 FORGE_API void forge_config_init(forge_config *cfg);
 
 typedef struct forge_policy forge_policy;
@@ -86,7 +108,10 @@ typedef struct forge_policy forge_policy;
 /* Compiles a policy file. On success *out is the policy (immutable, may be
  * shared by threads); on failure *out is NULL, FORGE_ECOMPILE is returned
  * and the diagnostics went to cfg->on_diag (FORGE_EIO when the file cannot
- * be read: also reported as a diagnostic). Warnings do not fail. */
+ * be read: also reported as a diagnostic). Warnings do not fail. With
+ * cfg->engine FORGE_ENGINE_JIT the machine code is made here too: in a
+ * build without LLVM that is FORGE_EUSAGE, a JIT failure FORGE_ECOMPILE
+ * (either reported as one error diagnostic). cfg may be NULL (defaults). */
 FORGE_API forge_status forge_compile_file(const forge_config *cfg, const char *path,
                                           forge_policy **out);
 /* The same for source text in memory; name is used in diagnostics. */
@@ -97,7 +122,6 @@ FORGE_API void forge_policy_free(forge_policy *p);
 /* Writes data; returns 0 on success, non-zero when the write failed. */
 typedef int (*forge_write_fn)(void *ud, const char *data, size_t len);
 
-typedef enum forge_engine { FORGE_ENGINE_DEFAULT, FORGE_ENGINE_INTERP, FORGE_ENGINE_JIT } forge_engine;
 typedef enum forge_format {
     FORGE_FORMAT_CSV,
     FORGE_FORMAT_TSV,
@@ -105,6 +129,10 @@ typedef enum forge_format {
     FORGE_FORMAT_TABLE,
     FORGE_FORMAT_MARKDOWN /* GitHub pipe table (report; eval too) */
 } forge_format;
+
+/* Reads up to cap bytes of input into buf: returns the count, 0 at the
+ * end of the input, or -1 on a read error. */
+typedef long long (*forge_read_fn)(void *ud, char *buf, size_t cap);
 
 /* Progress of a long run: called every few batches with the bytes of input
  * consumed so far (decompressed bytes for gzip input) and the rows read. */
@@ -120,6 +148,12 @@ typedef struct forge_run_options {
     const char *data_path;
     FILE *data_stream;
     const char *data_name;
+    /* Instead of data_path (which must then be NULL): data_stream alone (a
+     * FILE*, gzip recognised; called "<stream>"), or a read callback
+     * (plain CSV bytes; called "<input>"), both for forge_eval and
+     * forge_report. The library never closes the stream. */
+    forge_read_fn read;
+    void *read_ud;
     char delimiter;    /* 0: tab for *.tsv / *.tsv.gz / *.tab, else comma */
     const char *na;    /* extra missing markers, comma-separated ("NA,N/A"), or NULL */
     forge_write_fn write_out; /* rows (eval) or report tables (report) */
@@ -135,6 +169,18 @@ typedef struct forge_run_options {
     /* Called every few batches (may be NULL); the library never prints. */
     forge_progress_fn progress;
     void *progress_ud;
+    /* Worker threads for eval and report (0: every online core). The
+     * output is the same bytes for every count. */
+    unsigned jobs;
+    /* Headerless input (Hadoop Streaming / Spark pipe mappers, split files):
+     * with no_header the input has no header line and columns is the header
+     * record to use instead (fields separated by columns_delimiter, 0:
+     * comma; CSV quoting allowed); the input's first line is then line 1 in
+     * error lines. no_header without columns is FORGE_EUSAGE. eval and
+     * report only. */
+    int no_header;
+    const char *columns;
+    char columns_delimiter;
 } forge_run_options;
 
 /* Defaults: FORGE_ENGINE_DEFAULT (the JIT when this build has it, else the
@@ -281,6 +327,249 @@ typedef struct forge_diff_summary {
 FORGE_API forge_status forge_diff(const forge_policy *old_policy, const forge_policy *new_policy,
                                   const forge_run_options *opt, const forge_diff_options *dopt,
                                   forge_diff_summary *sum);
+
+/* ==== embedding: introspection, sessions, rows, columns ====
+ * The calls below return a forge_status. Those that take a session also
+ * leave a readable message in it when they fail (forge_session_errmsg);
+ * those that take a row, in the row (forge_row_errmsg). */
+
+/* The value types of the language. An optional input or output (`T?`)
+ * has the base type plus optional != 0 in its info. */
+typedef enum forge_type {
+    FORGE_TYPE_INT = 1,  /* int64_t */
+    FORGE_TYPE_NUM = 2,  /* double */
+    FORGE_TYPE_BOOL = 3, /* 0 or 1 */
+    FORGE_TYPE_STR = 4   /* bytes + length (UTF-8 text) */
+} forge_type;
+
+/* "int", "num", "bool", "str" ("?" for anything else). */
+FORGE_API const char *forge_type_name(forge_type t);
+
+typedef struct forge_input_info {
+    const char *name;   /* name in the policy */
+    const char *header; /* the CSV header it is read from */
+    forge_type type;
+    int optional; /* declared `T?`: may be missing */
+    int key;      /* a key column */
+} forge_input_info;
+
+typedef struct forge_output_info {
+    const char *name;
+    forge_type type;
+    int optional; /* may be missing in an evaluated row */
+} forge_output_info;
+
+typedef struct forge_report_info {
+    const char *name; /* NULL when the report is unnamed */
+    size_t nby;
+    const char *const *by; /* the `by` names, nby of them */
+    size_t ncolumns;       /* labels: forge_policy_report_column */
+} forge_report_info;
+
+/* Counts (0 for a NULL policy). Inputs are in declaration order: the
+ * order of forge_row indices and of forge_eval_columns's input columns;
+ * outputs in declaration order, as eval writes them after the key
+ * columns; rules in declaration order. */
+FORGE_API size_t forge_policy_ninputs(const forge_policy *p);
+FORGE_API size_t forge_policy_noutputs(const forge_policy *p);
+FORGE_API size_t forge_policy_nrules(const forge_policy *p);
+FORGE_API size_t forge_policy_nreports(const forge_policy *p);
+FORGE_API size_t forge_policy_ntests(const forge_policy *p);
+
+/* Describes input / output / report i. The strings belong to the policy
+ * (valid until forge_policy_free). FORGE_ENOTFOUND when i is out of
+ * range, FORGE_EUSAGE for a NULL argument. */
+FORGE_API forge_status forge_policy_input(const forge_policy *p, size_t i, forge_input_info *out);
+FORGE_API forge_status forge_policy_output(const forge_policy *p, size_t i,
+                                           forge_output_info *out);
+FORGE_API forge_status forge_policy_report(const forge_policy *p, size_t i,
+                                           forge_report_info *out);
+/* The label of column c of report r (as in the report's header row). */
+FORGE_API forge_status forge_policy_report_column(const forge_policy *p, size_t r, size_t c,
+                                                  const char **label);
+/* The name of rule i; the title of test i. Strings belong to the policy. */
+FORGE_API forge_status forge_policy_rule(const forge_policy *p, size_t i, const char **name);
+FORGE_API forge_status forge_policy_test(const forge_policy *p, size_t i, const char **title);
+/* The index of the input / output called name (the policy name, not the
+ * CSV header). FORGE_ENOTFOUND when there is none. */
+FORGE_API forge_status forge_policy_input_index(const forge_policy *p, const char *name,
+                                                size_t *index);
+FORGE_API forge_status forge_policy_output_index(const forge_policy *p, const char *name,
+                                                 size_t *index);
+/* The policy's header `policy NAME version "V"`: NULL when absent. */
+FORGE_API const char *forge_policy_name(const forge_policy *p);
+FORGE_API const char *forge_policy_version(const forge_policy *p);
+/* The engine sessions of this policy use: FORGE_ENGINE_JIT when it was
+ * compiled with cfg->engine FORGE_ENGINE_JIT, else FORGE_ENGINE_INTERP. */
+FORGE_API forge_engine forge_policy_engine(const forge_policy *p);
+
+/* ---- sessions: per-thread scratch for evaluating one policy ----
+ * A session holds the results of its last evaluation, the batch buffers
+ * and the scratch memory. Make one per thread; many sessions may share
+ * one policy (and its JIT code) at the same time. */
+typedef struct forge_session forge_session;
+
+/* Makes a session for p (p must outlive it). Allocates through p's
+ * allocator. FORGE_ENOMEM (with *out NULL) or FORGE_EUSAGE (NULL p). */
+FORGE_API forge_status forge_session_new(const forge_policy *p, forge_session **out);
+FORGE_API void forge_session_free(forge_session *s);
+/* The message of the session's last failed call ("" if none; owned by the
+ * session, valid until its next call). */
+FORGE_API const char *forge_session_errmsg(const forge_session *s);
+
+/* ---- one record ---- */
+typedef struct forge_row forge_row;
+
+/* A reusable record for p's inputs, every field missing. The caller owns
+ * it (forge_row_free); p must outlive it. FORGE_ENOMEM / FORGE_EUSAGE. */
+FORGE_API forge_status forge_row_new(const forge_policy *p, forge_row **out);
+FORGE_API void forge_row_free(forge_row *r);
+/* Makes every field missing again (keeps the memory). */
+FORGE_API void forge_row_clear(forge_row *r);
+/* The message of the row's last failed call ("" if none). */
+FORGE_API const char *forge_row_errmsg(const forge_row *r);
+
+/* Set input `index` (forge_policy_input order) of the record. The value
+ * is copied (strings too: s need not outlive the call; len bytes, or
+ * strlen(s) when len is (size_t)-1). An int may be set on a num input
+ * (widened); any other type mismatch is FORGE_ETYPE, an index out of range
+ * FORGE_ENOTFOUND, a string copy that fails FORGE_ENOMEM. Setting a
+ * non-optional input missing is allowed: evaluating the row then gives
+ * the row error "missing value", as a CSV empty cell does. */
+FORGE_API forge_status forge_row_set_int(forge_row *r, size_t index, int64_t v);
+FORGE_API forge_status forge_row_set_num(forge_row *r, size_t index, double v);
+FORGE_API forge_status forge_row_set_bool(forge_row *r, size_t index, int v);
+FORGE_API forge_status forge_row_set_str(forge_row *r, size_t index, const char *s, size_t len);
+FORGE_API forge_status forge_row_set_missing(forge_row *r, size_t index);
+/* The same by input name (FORGE_ENOTFOUND for an unknown name). */
+FORGE_API forge_status forge_row_set_int_by_name(forge_row *r, const char *name, int64_t v);
+FORGE_API forge_status forge_row_set_num_by_name(forge_row *r, const char *name, double v);
+FORGE_API forge_status forge_row_set_bool_by_name(forge_row *r, const char *name, int v);
+FORGE_API forge_status forge_row_set_str_by_name(forge_row *r, const char *name, const char *s,
+                                                 size_t len);
+FORGE_API forge_status forge_row_set_missing_by_name(forge_row *r, const char *name);
+
+/* Evaluates the record with the session's policy (the row must be of the
+ * same policy: else FORGE_EUSAGE). FORGE_OK: the outputs and rules can be
+ * read; FORGE_EROWS: the row is in error (forge_session_row_error);
+ * FORGE_ENOMEM. The row is only read. */
+FORGE_API forge_status forge_eval_row(forge_session *s, const forge_row *r);
+
+/* One value of an evaluated row. s points at len bytes followed by a NUL
+ * (owned by the session, valid until its next evaluation). When missing,
+ * the other fields are zero. */
+typedef struct forge_value {
+    forge_type type;
+    int missing;
+    int64_t i;   /* FORGE_TYPE_INT */
+    double n;    /* FORGE_TYPE_NUM */
+    int b;       /* FORGE_TYPE_BOOL */
+    const char *s; /* FORGE_TYPE_STR */
+    size_t len;
+} forge_value;
+
+/* Output `index` of the last row evaluated by forge_eval_row. FORGE_EUSAGE
+ * before any row was evaluated (or after a batch), FORGE_EROWS when that
+ * row is in error, FORGE_ENOTFOUND for an index out of range. */
+FORGE_API forge_status forge_session_output(forge_session *s, size_t index, forge_value *out);
+/* Typed reads of the same: *missing (may be NULL) gets 1 when the value is
+ * missing (then *v is 0 / "" ). FORGE_ETYPE when the output has another
+ * type (an int output may be read as num). */
+FORGE_API forge_status forge_session_output_int(forge_session *s, size_t index, int64_t *v,
+                                                int *missing);
+FORGE_API forge_status forge_session_output_num(forge_session *s, size_t index, double *v,
+                                                int *missing);
+FORGE_API forge_status forge_session_output_bool(forge_session *s, size_t index, int *v,
+                                                 int *missing);
+FORGE_API forge_status forge_session_output_str(forge_session *s, size_t index, const char **v,
+                                                size_t *len, int *missing);
+/* Rule `index` of the last evaluated row: *failed is 1 when the rule
+ * evaluated to false (a missing rule value does not fail), and *message
+ * (may be NULL) its message ("" when it held; owned by the session). Same
+ * statuses as forge_session_output. */
+FORGE_API forge_status forge_session_rule(forge_session *s, size_t index, int *failed,
+                                          const char **message);
+
+/* ---- row errors as values ---- */
+typedef enum forge_row_error_kind {
+    FORGE_ROW_OK = 0,
+    FORGE_ROW_BAD_VALUE,     /* data: a cell that is not of its column's type */
+    FORGE_ROW_MISSING_VALUE, /* data: no value for a non-optional input */
+    FORGE_ROW_RAGGED,        /* data (CSV): wrong number of fields */
+    FORGE_ROW_BAD_QUOTE,     /* data (CSV): malformed quoted field */
+    FORGE_ROW_INT_OVERFLOW,  /* evaluation errors, located in the policy */
+    FORGE_ROW_DIV_ZERO,
+    FORGE_ROW_NOT_FINITE,
+    FORGE_ROW_INT_RANGE,
+    FORGE_ROW_NO_TABLE_ROW,
+    FORGE_ROW_NOMEM /* out of memory while evaluating the row */
+} forge_row_error_kind;
+
+/* Why a row could not be evaluated. Strings belong to the session (valid
+ * until its next evaluation). */
+typedef struct forge_row_error {
+    forge_row_error_kind kind; /* FORGE_ROW_OK: the row was evaluated */
+    const char *reason;  /* fixed text: "division by zero", "missing value", ... */
+    const char *detail;  /* extra text, e.g. `bad num "12x"`; "" when none */
+    const char *message; /* as an eval error line says it, after the key:
+                            "column employees: missing value" or
+                            "policy.fp:12:7: division by zero" */
+    long column;         /* data errors: the input index; -1 otherwise */
+    const char *file;    /* evaluation errors: policy file, line, column */
+    unsigned line, col;  /* (file NULL and 0, 0 for data errors) */
+} forge_row_error;
+
+/* The error of the last row evaluated by forge_eval_row (kind
+ * FORGE_ROW_OK when it was evaluated). FORGE_EUSAGE when no row was. */
+FORGE_API forge_status forge_session_row_error(forge_session *s, forge_row_error *out);
+
+/* ---- columnar batches: caller-owned arrays ----
+ * An input column: set the pointer of the input's type (int: i, num: n;
+ * an int64 column may also feed a num input through i; bool: b holding 0
+ * or non-zero; str: s, with len[r] bytes each, or NUL-terminated strings
+ * when len is NULL). missing (may be NULL: nothing missing) is non-zero
+ * for a missing cell; a NULL s[r] is missing too. Int and num columns are
+ * read in place (zero-copy); bool, missing and str columns are converted
+ * to the engine's layout one chunk at a time in session buffers. */
+typedef struct forge_column {
+    const int64_t *i;
+    const double *n;
+    const uint8_t *b;
+    const char *const *s;
+    const size_t *len;
+    const uint8_t *missing;
+} forge_column;
+
+/* An output column: the caller's arrays of nrows elements, filled for the
+ * output's type (any pointer may be NULL: not wanted). s[r]/len[r] point
+ * at NUL-terminated copies owned by the session (valid until its next
+ * evaluation). Rows in error and missing values: missing[r] = 1, value 0
+ * (NULL string). */
+typedef struct forge_out_column {
+    int64_t *i;
+    double *n;
+    uint8_t *b;
+    const char **s;
+    size_t *len;
+    uint8_t *missing;
+} forge_out_column;
+
+/* Evaluates nrows rows given as columns: in[k] is input k (all
+ * forge_policy_ninputs of them), out[k] output k (out may be NULL: only
+ * errors wanted). row_error (may be NULL) gets each row's
+ * forge_row_error_kind; *nerrors (may be NULL) the count of rows in error;
+ * forge_session_batch_error describes one. FORGE_OK: every row evaluated;
+ * FORGE_EROWS: some rows are in error; FORGE_ETYPE: a column lacks the
+ * pointer its input's type needs (nothing evaluated; see errmsg);
+ * FORGE_ENOMEM. The inputs are only read. */
+FORGE_API forge_status forge_eval_columns(forge_session *s, const forge_column *in, size_t nrows,
+                                          forge_out_column *out, uint8_t *row_error,
+                                          size_t *nerrors);
+/* The error of row `row` of the last forge_eval_columns (kind
+ * FORGE_ROW_OK when it was evaluated). FORGE_ENOTFOUND when row is not
+ * below that batch's nrows, FORGE_EUSAGE when no batch was evaluated. */
+FORGE_API forge_status forge_session_batch_error(forge_session *s, size_t row,
+                                                 forge_row_error *out);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cost.h"
+
 #include "check_int.h"
 #include "compile.h"
 #include "parse.h"
@@ -167,6 +169,15 @@ static void load_import(ld *l, fg_decl *imp)
         return;
     const fg_file *from = l->src->files[imp->file];
     char *found = NULL;
+    size_t nl = strlen(name);
+    if (nl < 4 || strcmp(name + nl - 3, ".fp") != 0) {
+        /* Only policy files: an import never reads other files (whose text
+         * diagnostics would quote), see docs/security.md. */
+        fg_diag_add(l->diags, FG_SEV_ERROR, imp->import.path_span, NULL,
+                    "cannot import `%s`: imports name policy files (*.fp)", name);
+        l->failed = true;
+        return;
+    }
     if (name[0] == '/') {
         if (exists(name))
             found = fg_arena_strndup(l->ar, name, strlen(name));
@@ -271,7 +282,7 @@ static fg_program *compile(const fg_allocator *alloc, fg_sources *src, fg_diags 
     }
     for (uint32_t i = 0; i < ch.decls.n; i++)
         ((fg_decl *)ch.decls.items[i])->order = i;
-    if (!fg_chk_run(&ch))
+    if (!fg_chk_run(&ch) || !fg_cost_check(&ch.decls, alloc, diags))
         goto done;
     prog = fg_lower(&ch);
     if (prog && !copy_sources(prog, src)) {

@@ -11,13 +11,34 @@
 
 #include "../lang/compile.h"
 #include "driver.h"
+#include "policy_int.h"
 #include "engine.h"
 #include "testrun.h"
 
+/* While compiling, allocations go through a watcher that notes a failure,
+ * so a compile that ran out of memory anywhere (reading the file, parsing,
+ * checking) is FORGE_ENOMEM, not a compile or I/O error. After compiling
+ * the watcher only forwards (the policy may be shared by threads). */
+typedef struct alloc_watch {
+    fg_allocator user;
+    bool active, failed;
+} alloc_watch;
+
 struct forge_policy {
-    fg_allocator alloc;
+    fg_allocator alloc; /* {watch_realloc, &watch} */
+    alloc_watch watch;
     fg_program *prog;
+    fg_jit *jit; /* cfg->engine FORGE_ENGINE_JIT: machine code made once, shared */
 };
+
+static void *watch_realloc(void *ud, void *ptr, size_t size)
+{
+    alloc_watch *w = ud;
+    void *r = fg_realloc(&w->user, ptr, size);
+    if (!r && size && w->active)
+        w->failed = true;
+    return r;
+}
 
 const char *forge_version(void) { return FORGE_VERSION_STRING; }
 
@@ -31,6 +52,8 @@ const char *forge_status_text(forge_status s)
     case FORGE_EIO: return "input or output failed";
     case FORGE_ENOMEM: return "out of memory";
     case FORGE_ETESTS: return "some tests failed";
+    case FORGE_ENOTFOUND: return "no such name or index";
+    case FORGE_ETYPE: return "wrong type";
     }
     return "unknown status";
 }
@@ -92,7 +115,10 @@ static forge_status compile_common(const forge_config *cfg, const char *name, co
     forge_policy *p = fg_calloc(&alloc, 1, sizeof *p);
     if (!p)
         return FORGE_ENOMEM;
-    p->alloc = alloc;
+    p->watch.user = alloc;
+    p->watch.active = true;
+    p->alloc.fn = watch_realloc;
+    p->alloc.ud = &p->watch;
     fg_sources src;
     fg_diags diags;
     fg_sources_init(&src, &p->alloc);
@@ -101,7 +127,8 @@ static forge_status compile_common(const forge_config *cfg, const char *name, co
     p->prog = path ? fg_compile_file(&p->alloc, &src, &diags, name, path, &copt)
                    : fg_compile_string(&p->alloc, &src, &diags, name, text, len, &copt);
     deliver_diags(cfg, &p->alloc, p->prog ? &p->prog->sources : &src, &diags);
-    bool oom = diags.oom;
+    bool oom = diags.oom || p->watch.failed;
+    p->watch.active = false;
     uint32_t nerrors = diags.nerrors;
     bool unreadable = path && src.nfiles == 0 && !p->prog;
     fg_diags_free(&diags);
@@ -111,6 +138,13 @@ static forge_status compile_common(const forge_config *cfg, const char *name, co
         if (oom)
             return FORGE_ENOMEM;
         return unreadable && nerrors ? FORGE_EIO : FORGE_ECOMPILE;
+    }
+    if (cfg->engine == FORGE_ENGINE_JIT) {
+        forge_status st = fg_policy_compile_jit(cfg, p->prog, &p->alloc, &p->jit);
+        if (st != FORGE_OK) {
+            forge_policy_free(p);
+            return st;
+        }
     }
     *out = p;
     return FORGE_OK;
@@ -131,7 +165,8 @@ void forge_policy_free(forge_policy *p)
 {
     if (!p)
         return;
-    fg_allocator alloc = p->alloc;
+    fg_allocator alloc = p->watch.user;
+    fg_jit_free(p->jit);
     fg_program_free(p->prog);
     fg_free(&alloc, p);
 }
@@ -155,6 +190,11 @@ static forge_status engine_open(const forge_policy *p, forge_engine e, int no_ca
     memset(sel, 0, sizeof *sel);
     if (e == FORGE_ENGINE_INTERP || (e == FORGE_ENGINE_DEFAULT && !fg_jit_available()))
         return FORGE_OK;
+    if (p->jit) { /* the policy's own machine code: shared, not freed by the run */
+        sel->eng.run = jit_run;
+        sel->eng.ud = p->jit;
+        return FORGE_OK;
+    }
     if (!fg_jit_available()) {
         if (sum)
             snprintf(sum->message, sizeof sum->message, "%s; use --engine interp",
@@ -179,7 +219,7 @@ static forge_status engine_open(const forge_policy *p, forge_engine e, int no_ca
     return FORGE_OK;
 }
 
-static const fg_engine *engine_ref(const engine_sel *sel) { return sel->jit ? &sel->eng : NULL; }
+static const fg_engine *engine_ref(const engine_sel *sel) { return sel->eng.run ? &sel->eng : NULL; }
 
 int forge_jit_available(void) { return fg_jit_available(); }
 
@@ -311,3 +351,4 @@ forge_status forge_dump_ir(const forge_policy *p, forge_write_fn write, void *ud
 /* For the entry points implemented elsewhere (runtime/explain.c). */
 const fg_program *fg_policy_program(const forge_policy *p) { return p->prog; }
 const fg_allocator *fg_policy_alloc(const forge_policy *p) { return &p->alloc; }
+struct fg_jit *fg_policy_jit(const forge_policy *p) { return p->jit; }

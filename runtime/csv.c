@@ -96,6 +96,19 @@ void fg_csv_set_limits(fg_csv_reader *r, size_t max_record, uint32_t max_fields)
         r->max_fields = max_fields;
 }
 
+void fg_csv_restart(fg_csv_reader *r, fg_byte_source src, uint64_t line)
+{
+    r->src = src;
+    r->len = r->rec = 0;
+    r->base = 0;
+    r->line = line;
+    r->src_eof = false;
+    r->bom_done = true;
+    r->skipping = false;
+    r->sticky = FG_CSV_RECORD;
+    r->err[0] = '\0';
+}
+
 void fg_csv_free(fg_csv_reader *r)
 {
     if (!r)

@@ -50,6 +50,10 @@ fg_csv_reader *fg_csv_new(const fg_allocator *alloc, fg_byte_source src, char de
 /* Lowers the limits (tests use small ones); 0 keeps a limit as it is. */
 void fg_csv_set_limits(fg_csv_reader *r, size_t max_record, uint32_t max_fields);
 void fg_csv_free(fg_csv_reader *r);
+/* Starts reading a new source from a record boundary of a larger input
+ * (a chunk, runtime/pipeline.c): buffer and limits are kept, the first
+ * record is on physical line `line`, and no BOM is looked for. */
+void fg_csv_restart(fg_csv_reader *r, fg_byte_source src, uint64_t line);
 fg_csv_status fg_csv_next(fg_csv_reader *r, fg_csv_record *rec);
 /* After FG_CSV_IO_ERROR: message naming the byte offset. */
 const char *fg_csv_error(const fg_csv_reader *r);

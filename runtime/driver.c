@@ -11,17 +11,21 @@
 #include "csv.h"
 #include "engine.h"
 #include "output.h"
+#include "pipeline.h"
 #include "report.h"
 
 typedef struct sink_ctx {
     forge_write_fn fn;
     void *ud;
+    bool failed; /* the callback refused a write (vs. out of memory on our side) */
 } sink_ctx;
 
 static bool sink_write(void *ud, const char *data, size_t len)
 {
     sink_ctx *s = ud;
-    return s->fn ? s->fn(s->ud, data, len) == 0 : true;
+    if (s->fn && s->fn(s->ud, data, len) != 0)
+        s->failed = true;
+    return !s->failed;
 }
 
 static const char *base_name(const char *path)
@@ -108,14 +112,9 @@ void fg_driver_error_line(fg_strbuf *sb, const fg_program *prog, const char *dat
 typedef struct run {
     const fg_allocator *alloc;
     const fg_program *prog;
-    fg_file_source *fs;
-    fg_csv_reader *reader;
+    fg_pipe *pipe; /* input, header and the parallel loop (pipeline.c) */
     fg_csv_schema schema;
     bool have_schema;
-    fg_batch batch;
-    bool have_batch;
-    fg_results res;
-    bool have_res;
     fg_writer *writer;
     fg_report_acc **accs;
     fg_arena arena;
@@ -129,14 +128,9 @@ static void run_free(run *r)
             fg_report_acc_free(r->accs[i]);
     }
     fg_writer_free(r->writer);
-    if (r->have_res)
-        fg_results_free(&r->res);
-    if (r->have_batch)
-        fg_batch_free(&r->batch);
     if (r->have_schema)
         fg_csv_schema_free(&r->schema, r->alloc);
-    fg_csv_free(r->reader);
-    fg_file_source_close(r->fs);
+    fg_pipe_close(r->pipe);
     fg_strbuf_free(&r->line);
     fg_arena_free(&r->arena);
 }
@@ -146,6 +140,15 @@ static forge_status fail(forge_summary *sum, forge_status st, const char *fmt, c
 {
     snprintf(sum->message, sizeof sum->message, fmt, a, b ? b : "");
     return st;
+}
+
+/* A write that did not happen: the callback failed (I/O error), or building
+ * the text ran out of memory. */
+static forge_status write_fail(forge_summary *sum, const sink_ctx *s, const char *what)
+{
+    if (s->failed)
+        return fail(sum, FORGE_EIO, "cannot write the %s%s", what, NULL);
+    return fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
 }
 
 /* The output writer's columns: key inputs, then the outputs. */
@@ -167,27 +170,6 @@ static fg_writer *make_writer(run *r, const forge_run_options *opt, sink_ctx *ou
     }
     fg_byte_sink sink = {sink_write, out};
     return fg_writer_new(r->alloc, (fg_out_format)opt->format, sink, ncols, names, types);
-}
-
-static bool write_rows(run *r, fg_value *vals)
-{
-    const fg_program *p = r->prog;
-    const fg_batch *b = &r->batch;
-    for (uint32_t row = 0; row < b->nrows; row++) {
-        if (b->err[row].kind != FG_RE_NONE)
-            continue;
-        for (uint32_t k = 0; k < p->nkeys; k++)
-            vals[k] = fg_batch_get(b, p->keys[k], row);
-        for (uint32_t o = 0; o < p->noutputs; o++) {
-            const fg_output *out = &p->outputs[o];
-            vals[p->nkeys + o] = out->src == FG_OUT_INPUT
-                                     ? fg_batch_get(b, out->index, row)
-                                     : r->res.vals[(size_t)out->index * r->res.cap + row];
-        }
-        if (!fg_writer_row(r->writer, vals))
-            return false;
-    }
-    return true;
 }
 
 static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx *out,
@@ -219,7 +201,7 @@ static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx
         }
         fg_report_table_free(&t);
         if (!ok)
-            return fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+            return write_fail(sum, err->failed ? err : out, "output");
     }
     return FORGE_OK;
 }
@@ -242,67 +224,40 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
     fg_arena_init(&r.arena, alloc);
     fg_strbuf_init(&r.line, alloc);
     forge_status st = FORGE_OK;
-    sink_ctx out = {opt->write_out, opt->out_ud};
-    sink_ctx err = {opt->write_err, opt->err_ud};
+    sink_ctx out = {opt->write_out, opt->out_ud, false};
+    sink_ctx err = {opt->write_err, opt->err_ud, false};
 
-    if (!opt->data_path) {
+    /* data_path, or (embedding API) a FILE* alone or a read callback */
+    if (!opt->data_path && !opt->data_stream && !opt->read) {
         st = fail(sum, FORGE_EUSAGE, "no data file given%s%s", "", NULL);
         goto done;
     }
-    bool is_stdin = strcmp(opt->data_path, "-") == 0;
-    const char *data_name =
-        opt->data_name ? opt->data_name : is_stdin ? "<stdin>" : opt->data_path;
+    bool is_stdin = !opt->data_path || strcmp(opt->data_path, "-") == 0;
+    const char *data_name = opt->data_name     ? opt->data_name
+                            : opt->read        ? "<input>"
+                            : !opt->data_path  ? "<stream>"
+                            : is_stdin         ? "<stdin>"
+                                               : opt->data_path;
 
-    const char *why = NULL;
-    r.fs = fg_file_source_open(alloc, opt->data_path, opt->data_stream, &why);
-    if (!r.fs) {
-        st = fail(sum, FORGE_EIO, "cannot read %s: %s", data_name, why ? why : "unknown error");
-        goto done;
-    }
     char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : delimiter_for(opt->data_path);
-    r.reader = fg_csv_new(alloc, fg_file_source_bytes(r.fs), delim);
-    if (!r.reader) {
-        st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
-        goto done;
-    }
-
     fg_csv_record header;
-    fg_csv_status cs = fg_csv_next(r.reader, &header);
-    if (cs == FG_CSV_IO_ERROR) {
-        st = fail(sum, FORGE_EIO, "%s%s", fg_csv_error(r.reader), NULL);
+    st = fg_pipe_open(&r.pipe, alloc, opt, delim, data_name, &header, sum);
+    if (st != FORGE_OK)
         goto done;
-    }
-    if (cs == FG_CSV_OOM) {
-        st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
-        goto done;
-    }
-    if (cs == FG_CSV_EOF) {
-        st = fail(sum, FORGE_EIO, "%s: no header line (the input is empty)%s", data_name, NULL);
-        goto done;
-    }
-    if (header.bad_quote) {
-        st = fail(sum, FORGE_EIO, "%s:1: malformed quoted field in the header%s", data_name,
-                  NULL);
-        goto done;
-    }
     fg_strbuf msg;
     fg_strbuf_init(&msg, alloc);
     r.have_schema = fg_csv_schema_init(&r.schema, alloc, prog, &header, &msg);
     if (!r.have_schema) {
-        st = fail(sum, FORGE_EIO, "%s: %s", data_name, msg.data ? msg.data : "bad header");
+        if (msg.failed || (msg.data && strcmp(msg.data, "out of memory") == 0))
+            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        else
+            st = fail(sum, FORGE_EIO, "%s: %s", data_name, msg.data ? msg.data : "bad header");
         fg_strbuf_free(&msg);
         goto done;
     }
     fg_strbuf_free(&msg);
     r.schema.na = split_na(&r.arena, opt->na, &r.schema.nna);
 
-    r.have_batch = fg_batch_init(&r.batch, alloc, prog, fg_batch_rows(prog));
-    r.have_res = r.have_batch && fg_results_init(&r.res, alloc, prog, fg_batch_rows(prog));
-    fg_value *vals = fg_arena_alloc(&r.arena, (prog->nkeys + prog->noutputs + 1) * sizeof *vals);
-    if (!r.have_res || !vals) {
-        st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
-        goto done;
-    }
     if (mode == FG_RUN_EVAL) {
         r.writer = make_writer(&r, opt, &out);
         if (!r.writer) {
@@ -310,11 +265,15 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
             goto done;
         }
         if (!fg_writer_header(r.writer)) {
-            st = fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+            st = write_fail(sum, &out, "output");
             goto done;
         }
     } else {
         r.accs = fg_arena_zalloc(&r.arena, (prog->nreports + 1) * sizeof *r.accs);
+        if (!r.accs) {
+            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+            goto done;
+        }
         for (uint32_t i = 0; r.accs && i < prog->nreports; i++) {
             r.accs[i] = fg_report_acc_new(alloc, prog, i);
             if (!r.accs[i]) {
@@ -324,58 +283,27 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
         }
     }
 
-    fg_eval_opts eopts = {.with_reports = mode == FG_RUN_REPORT};
-    uint64_t nbatches = 0; /* for the progress callback */
-    for (;;) {
-        fg_results_clear(&r.res);
-        cs = fg_csv_fill_batch(r.reader, &r.schema, prog, &r.batch);
-        if (cs == FG_CSV_EOF)
-            break;
-        if (cs == FG_CSV_IO_ERROR) {
-            st = fail(sum, FORGE_EIO, "%s%s", fg_csv_error(r.reader), NULL);
-            goto done;
-        }
-        bool evaluated = cs != FG_CSV_OOM &&
-                         (eng ? eng->run(eng->ud, prog, &r.batch, &r.res, &eopts)
-                              : fg_interp_batch(prog, &r.batch, &r.res, &eopts));
-        if (!evaluated) {
-            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
-            goto done;
-        }
-        sum->rows_read += r.batch.nrows;
-        if (opt->progress && ++nbatches % 8 == 0)
-            opt->progress(opt->progress_ud, fg_csv_offset(r.reader), sum->rows_read);
-        for (uint32_t row = 0; row < r.batch.nrows; row++) {
-            if (r.batch.err[row].kind == FG_RE_NONE) {
-                sum->rows_evaluated++;
-                continue;
-            }
-            sum->rows_in_error++;
-            fg_strbuf_clear(&r.line);
-            fg_driver_error_line(&r.line, prog, data_name, &r.batch, row);
-            fg_strbuf_addc(&r.line, '\n');
-            if (r.line.failed || !sink_write(&err, r.line.data, r.line.len)) {
-                st = fail(sum, FORGE_EIO, "cannot write the error stream%s%s", "", NULL);
-                goto done;
-            }
-        }
-        if (mode == FG_RUN_EVAL) {
-            if (!write_rows(&r, vals)) {
-                st = fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
-                goto done;
-            }
-        } else {
-            for (uint32_t i = 0; i < prog->nreports; i++) {
-                if (!fg_report_acc_add(r.accs[i], &r.batch, &r.res)) {
-                    st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
-                    goto done;
-                }
-            }
-        }
-    }
+    fg_pipe_job job = {
+        .prog = prog,
+        .eng = eng,
+        .schema = &r.schema,
+        .mode = mode,
+        .data_name = data_name,
+        .format = (fg_out_format)opt->format,
+        .writer = r.writer,
+        .accs = r.accs,
+        .out = {sink_write, &out},
+        .err = {sink_write, &err},
+        .jobs = opt->jobs,
+        .progress = opt->progress,
+        .progress_ud = opt->progress_ud,
+    };
+    st = fg_pipe_run(r.pipe, &job, sum);
+    if (st != FORGE_OK)
+        goto done;
     if (mode == FG_RUN_EVAL) {
         if (!fg_writer_finish(r.writer)) {
-            st = fail(sum, FORGE_EIO, "cannot write the output%s%s", "", NULL);
+            st = write_fail(sum, &out, "output");
             goto done;
         }
     } else {

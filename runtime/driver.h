@@ -24,4 +24,7 @@ struct fg_batch;
 void fg_driver_error_line(fg_strbuf *sb, const fg_program *prog, const char *data_name,
                           const struct fg_batch *b, uint32_t row);
 
+/* The byte source over opt->read (runtime/api_stream.c). */
+struct fg_byte_source fg_api_read_source(const forge_run_options *opt);
+
 #endif

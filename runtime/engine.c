@@ -12,6 +12,7 @@ bool fg_results_init(fg_results *r, const fg_allocator *alloc, const fg_program 
     r->vals = fg_calloc(alloc, (size_t)r->nslots * cap, sizeof(fg_value));
     r->rule_msgs = fg_calloc(alloc, (size_t)r->nrules * cap, sizeof(fg_str));
     fg_arena_init(&r->scratch, alloc);
+    r->vpool = NULL;
     if (!r->vals || !r->rule_msgs) {
         fg_results_free(r);
         return false;
@@ -43,6 +44,7 @@ void fg_results_free(fg_results *r)
     fg_free(r->alloc, r->vals);
     fg_free(r->alloc, r->rule_msgs);
     fg_arena_free(&r->scratch);
+    fg_vinterp_free(r);
     r->vals = NULL;
     r->rule_msgs = NULL;
 }

@@ -19,6 +19,7 @@ typedef struct fg_results {
     uint32_t nrules;
     fg_str *rule_msgs; /* [rule_index * cap + row]: message of a failed rule */
     fg_arena scratch;
+    struct fg_vpool *vpool; /* the vectorized interpreter's columns, kept between batches */
 } fg_results;
 
 bool fg_results_init(fg_results *r, const fg_allocator *alloc, const fg_program *prog,
@@ -38,11 +39,23 @@ typedef struct fg_eval_opts {
     /* NULL in normal runs. When set, the interpreter reports what it
      * evaluates (slots, node values, decide arms, table rows, fn calls). */
     const struct fg_tracer *tracer;
+    /* Tests only: evaluate with the row interpreter even without a tracer
+     * (to check the vectorized interpreter against it). */
+    bool row_interp;
 } fg_eval_opts;
 
-/* The interpreter. Returns false only when out of memory (rows are marked). */
+/* The interpreter. Returns false only when out of memory (rows are marked).
+ * Without a tracer (and without opts->row_interp) the batch is evaluated by
+ * the vectorized interpreter (runtime/vinterp.c), else by the row
+ * interpreter (runtime/interp.c); both give identical results. */
 bool fg_interp_batch(const fg_program *prog, fg_batch *batch, fg_results *res,
                      const fg_eval_opts *opts);
+/* The vectorized interpreter: the same contract, one IR node at a time over
+ * the whole batch; opts->tracer is ignored. */
+bool fg_vinterp_batch(const fg_program *prog, fg_batch *batch, fg_results *res,
+                      const fg_eval_opts *opts);
+/* Frees the columns the vectorized interpreter keeps in r (fg_results_free). */
+void fg_vinterp_free(fg_results *r);
 
 /* Evaluates the slots of one row of a batch (again) with opts, e.g. with a
  * tracer attached; the row's data error, if any, is not looked at. Returns
@@ -88,7 +101,8 @@ fg_jit *fg_jit_compile(const fg_allocator *alloc, const fg_program *prog,
                        const fg_jit_options *opts, fg_strbuf *err);
 /* Whether fg_jit_compile found the object in the cache. */
 bool fg_jit_from_cache(const fg_jit *jit);
-/* Same contract as fg_interp_batch. */
+/* Same contract as fg_interp_batch; opts->tracer is not supported (tracing
+ * runs use the interpreter). */
 bool fg_jit_batch(fg_jit *jit, const fg_program *prog, fg_batch *batch, fg_results *res,
                   const fg_eval_opts *opts);
 void fg_jit_free(fg_jit *jit);

@@ -5,7 +5,11 @@
  * decides what is evaluated when (short-circuits, one `if` branch, the first
  * true `decide` arm, the first matching table row) and where a row error
  * points. Arguments of calls live on an explicit value stack, and a fn or
- * table body reads its parameters from the frame at the top of it. */
+ * table body reads its parameters from the frame at the top of it.
+ * One semantics, two evaluators: fg_interp_batch hands batches without a
+ * tracer to the vectorized interpreter (runtime/vinterp.c), which is checked
+ * against this one by tests and the differential tester; traces (explain,
+ * coverage), fg_interp_row, fg_interp_expr and opts->row_interp use this. */
 #include <string.h>
 
 #include "../stdlib/builtins.h"
@@ -370,6 +374,8 @@ static fg_rowerr_kind vm_row(fg_vm *vm, bool with_reports)
 bool fg_interp_batch(const fg_program *prog, fg_batch *batch, fg_results *res,
                      const fg_eval_opts *opts)
 {
+    if (!opts || (!opts->tracer && !opts->row_interp))
+        return fg_vinterp_batch(prog, batch, res, opts);
     fg_vm vm;
     memset(&vm, 0, sizeof vm);
     vm.prog = prog;

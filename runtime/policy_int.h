@@ -1,5 +1,6 @@
-/* policy_int.h — what public entry points outside api.c (runtime/explain.c)
- * may see of a forge_policy: its program and its allocator. */
+/* policy_int.h — what public entry points outside api.c (runtime/explain.c,
+ * runtime/api_*.c) may see of a forge_policy: its program, its allocator
+ * and its JIT code. */
 #ifndef FG_POLICY_INT_H
 #define FG_POLICY_INT_H
 
@@ -9,5 +10,11 @@
 
 const fg_program *fg_policy_program(const forge_policy *p);
 const fg_allocator *fg_policy_alloc(const forge_policy *p);
+/* The policy's own JIT code (cfg->engine FORGE_ENGINE_JIT), else NULL. */
+struct fg_jit *fg_policy_jit(const forge_policy *p);
+/* Makes the machine code of a policy being compiled (api_engine.c);
+ * failures are reported as one diagnostic through cfg->on_diag. */
+forge_status fg_policy_compile_jit(const forge_config *cfg, const fg_program *prog,
+                                   const fg_allocator *alloc, struct fg_jit **out);
 
 #endif

@@ -432,3 +432,94 @@ bool fg_rt_cell_matches(const fg_ir_cell *c, fg_type arg_type, fg_value a)
 {
     return cell_matches(c, arg_type, a);
 }
+
+/* Keeps the rows of idx for which COND (on row r, not missing) holds. */
+#define KEEP_IF(COND)                                                                              \
+    do {                                                                                           \
+        for (uint32_t k = 0; k < n; k++) {                                                         \
+            uint32_t r = idx[k];                                                                   \
+            idx[j] = r;                                                                            \
+            j += !miss[r] && (COND);                                                               \
+        }                                                                                          \
+    } while (0)
+
+/* One filter loop per cell kind; ORD(v) is the ordering of row r's
+ * argument against the cell value v, as cell_order computes it. */
+#define CELL_FILTER(ORD)                                                                           \
+    switch (c->kind) {                                                                             \
+    case FG_IRCELL_EQ:                                                                             \
+        KEEP_IF(ORD(c->vals[0]) == 0);                                                             \
+        break;                                                                                     \
+    case FG_IRCELL_LT:                                                                             \
+        KEEP_IF(ORD(c->vals[0]) < 0);                                                              \
+        break;                                                                                     \
+    case FG_IRCELL_LE:                                                                             \
+        KEEP_IF(ORD(c->vals[0]) <= 0);                                                             \
+        break;                                                                                     \
+    case FG_IRCELL_GT:                                                                             \
+        KEEP_IF(ORD(c->vals[0]) > 0);                                                              \
+        break;                                                                                     \
+    case FG_IRCELL_GE:                                                                             \
+        KEEP_IF(ORD(c->vals[0]) >= 0);                                                             \
+        break;                                                                                     \
+    case FG_IRCELL_RANGE:                                                                          \
+        KEEP_IF(ORD(c->vals[0]) >= 0 && ORD(c->vals[1]) <= 0);                                     \
+        break;                                                                                     \
+    case FG_IRCELL_IN:                                                                             \
+        for (uint32_t k = 0; k < n; k++) {                                                         \
+            uint32_t r = idx[k];                                                                   \
+            bool in = false;                                                                       \
+            for (uint32_t i = 0; i < c->nvals && !miss[r] && !in; i++)                             \
+                in = ORD(c->vals[i]) == 0;                                                         \
+            idx[j] = r;                                                                            \
+            j += in;                                                                               \
+        }                                                                                          \
+        break;                                                                                     \
+    case FG_IRCELL_ANY:                                                                            \
+        return n;                                                                                  \
+    }
+
+uint32_t fg_rt_cell_filter(const fg_ir_cell *c, fg_type arg_type, const void *vals,
+                           const bool *miss, uint32_t *idx, uint32_t n)
+{
+    uint32_t j = 0;
+    if (c->kind == FG_IRCELL_ANY)
+        return n;
+    switch (fg_type_base(c->cmp_type)) {
+    case FG_T_INT: {
+        const int64_t *x = vals;
+#define ORD_INT(v) ((x[r] > (v).i) - (x[r] < (v).i))
+        CELL_FILTER(ORD_INT)
+#undef ORD_INT
+        break;
+    }
+    case FG_T_NUM:
+        if (fg_type_base(arg_type) == FG_T_INT) { /* an int argument widens */
+            const int64_t *x = vals;
+#define ORD_WIDE(v) (((double)x[r] > (v).n) - ((double)x[r] < (v).n))
+            CELL_FILTER(ORD_WIDE)
+#undef ORD_WIDE
+        } else {
+            const double *x = vals;
+#define ORD_NUM(v) ((x[r] > (v).n) - (x[r] < (v).n))
+            CELL_FILTER(ORD_NUM)
+#undef ORD_NUM
+        }
+        break;
+    case FG_T_BOOL: {
+        const bool *x = vals;
+#define ORD_BOOL(v) ((int)x[r] - (int)(v).b)
+        CELL_FILTER(ORD_BOOL)
+#undef ORD_BOOL
+        break;
+    }
+    default: {
+        const fg_str *x = vals;
+#define ORD_STR(v) fg_rt_cmp_str(x[r], (v).s)
+        CELL_FILTER(ORD_STR)
+#undef ORD_STR
+        break;
+    }
+    }
+    return j;
+}

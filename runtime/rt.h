@@ -50,6 +50,12 @@ int32_t fg_rt_table_lookup(const fg_table *t, const fg_value *args);
 /* Whether one cell matches an argument of type arg_type (possibly missing:
  * only `_` matches it); the test fg_rt_table_lookup applies (explain). */
 bool fg_rt_cell_matches(const fg_ir_cell *c, fg_type arg_type, fg_value a);
+/* The same test over a selection (the vectorized interpreter): keeps in
+ * idx[0..n) the rows whose argument matches c, the argument of row r being
+ * vals[r] (an array of arg_type's base type) and missing when miss[r];
+ * returns how many rows are kept, in their order. */
+uint32_t fg_rt_cell_filter(const fg_ir_cell *c, fg_type arg_type, const void *vals,
+                           const bool *miss, uint32_t *idx, uint32_t n);
 /* The detail of a FG_RE_NO_TABLE_ROW error:
  * `no row of table NAME matches (p1 = V1, p2 = "V2")`. Returns
  * FG_RE_NO_TABLE_ROW, or FG_RE_OOM when the text could not be made. */

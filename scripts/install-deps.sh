@@ -3,7 +3,10 @@
 # packages when they are missing. Idempotent: does nothing when all are there.
 set -eu
 
-pkgs="cmake make gcc flex bison libcmocka-dev zlib1g-dev pkg-config llvm-19-dev"
+# clang + libclang-rt-14-dev: the libFuzzer targets (make fuzz); valgrind:
+# make test-valgrind; python3-*: the Python binding and its Dask cluster test.
+pkgs="cmake make gcc flex bison libcmocka-dev zlib1g-dev pkg-config llvm-19-dev clang libclang-rt-14-dev valgrind \
+python3 python3-cffi python3-pandas python3-dask python3-distributed"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -6,7 +6,8 @@
  *   difftest --replay DIR                  every DIR/<name>/{policy.fp,data.csv}
  *
  * Each case (gen.c) is compiled once and run through eval and report with
- * two engines (run.c); any difference in bytes, status or counts, a policy
+ * two engines and with the row interpreter, the reference of the vectorized
+ * interpreter that `interp` runs (run.c); any difference in bytes, status or counts, a policy
  * that does not compile, or counts that do not add up is a failure: the case
  * is written to --keep DIR, minimised by delta debugging (drop records,
  * declarations, rows and items, replace expressions by a same-typed

@@ -1,12 +1,18 @@
 /* run.c — the compare step of the difftest, shared by the random run and
  * the replay of regress/ cases: compile once, evaluate and report with two
- * engines capturing every byte written and the summary, then compare them
- * byte for byte and check that each run's counts add up. */
+ * engines and with the row interpreter (through the internal driver, with
+ * fg_eval_opts.row_interp: the reference for the vectorized interpreter
+ * that `interp` runs), capturing every byte written and the summary, then
+ * compare them byte for byte and check that each run's counts add up. */
 #include "run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../../runtime/driver.h"
+#include "../../runtime/engine.h"
+#include "../../runtime/policy_int.h"
 
 static void buf_add(dt_buf *b, const char *s, size_t n)
 {
@@ -68,8 +74,20 @@ char *dt_read_file(const char *path, size_t *len)
     return b.p;
 }
 
-static void run_one(const forge_policy *p, int report, forge_engine e, forge_format fmt,
-                    const char *datapath, dt_one *o)
+/* The row interpreter as an engine: fg_interp_batch with opts.row_interp. */
+static bool row_interp_run(void *ud, const fg_program *prog, fg_batch *batch, fg_results *res,
+                           const fg_eval_opts *opts)
+{
+    (void)ud;
+    fg_eval_opts o = *opts;
+    o.row_interp = true;
+    return fg_interp_batch(prog, batch, res, &o);
+}
+
+/* row_interp: run through the internal driver with the row interpreter
+ * instead of forge_eval / forge_report with engine e. */
+static void run_one_as(const forge_policy *p, int report, forge_engine e, int row_interp,
+                       forge_format fmt, const char *datapath, dt_one *o)
 {
     forge_run_options opt;
     forge_run_options_init(&opt);
@@ -84,7 +102,19 @@ static void run_one(const forge_policy *p, int report, forge_engine e, forge_for
     buf_add(&o->out, "", 0);
     buf_add(&o->err, "", 0);
     memset(&o->sum, 0, sizeof o->sum);
-    o->st = report ? forge_report(p, &opt, &o->sum) : forge_eval(p, &opt, &o->sum);
+    if (row_interp) {
+        fg_engine eng = {row_interp_run, NULL};
+        o->st = fg_driver_run_engine(fg_policy_alloc(p), fg_policy_program(p), &opt,
+                                     report ? FG_RUN_REPORT : FG_RUN_EVAL, &eng, &o->sum);
+    } else {
+        o->st = report ? forge_report(p, &opt, &o->sum) : forge_eval(p, &opt, &o->sum);
+    }
+}
+
+static void run_one(const forge_policy *p, int report, forge_engine e, forge_format fmt,
+                    const char *datapath, dt_one *o)
+{
+    run_one_as(p, report, e, 0, fmt, datapath, o);
 }
 
 /* Describes the first difference of two byte strings. */
@@ -125,6 +155,35 @@ static int counts_ok(const dt_one *o, const char *what, char *why, size_t n)
     return 1;
 }
 
+/* Whether two runs wrote the same bytes, status and counts; else v->why. */
+static int same_run(const dt_one *a, const dt_one *b, int r, const char *who, dt_verdict *v)
+{
+    static const char *const what[2] = {"eval", "report"};
+    char w[96];
+    if (a->st != b->st) {
+        snprintf(v->why, sizeof v->why, "%s%s status differs: %d vs %d", who, what[r], (int)a->st,
+                 (int)b->st);
+        return 0;
+    }
+    if (a->out.n != b->out.n || memcmp(a->out.p, b->out.p, a->out.n) != 0) {
+        snprintf(w, sizeof w, "%s%s output", who, what[r]);
+        first_diff(v->why, sizeof v->why, w, &a->out, &b->out);
+        return 0;
+    }
+    if (a->err.n != b->err.n || memcmp(a->err.p, b->err.p, a->err.n) != 0) {
+        snprintf(w, sizeof w, "%s%s error lines", who, what[r]);
+        first_diff(v->why, sizeof v->why, w, &a->err, &b->err);
+        return 0;
+    }
+    if (a->sum.rows_read != b->sum.rows_read || a->sum.rows_evaluated != b->sum.rows_evaluated ||
+        a->sum.rows_in_error != b->sum.rows_in_error ||
+        strcmp(a->sum.message, b->sum.message) != 0) {
+        snprintf(v->why, sizeof v->why, "%s%s summary differs", who, what[r]);
+        return 0;
+    }
+    return 1;
+}
+
 int dt_check(const char *policy, size_t plen, const char *data, size_t dlen, const char *datapath,
              forge_engine ea, forge_engine eb, forge_format format, dt_verdict *v)
 {
@@ -150,33 +209,15 @@ int dt_check(const char *policy, size_t plen, const char *data, size_t dlen, con
     for (int e = 0; e < 2; e++)
         for (int r = 0; r < 2; r++)
             run_one(p, r, eng[e], format, datapath, &v->res[e][r]);
+    for (int r = 0; r < 2; r++)
+        run_one_as(p, r, FORGE_ENGINE_INTERP, 1, format, datapath, &v->row[r]);
     forge_policy_free(p);
     static const char *const what[2] = {"eval", "report"};
     for (int r = 0; r < 2; r++) {
-        const dt_one *a = &v->res[0][r], *b = &v->res[1][r];
-        char w[64];
-        if (a->st != b->st) {
-            snprintf(v->why, sizeof v->why, "%s status differs: %d vs %d", what[r], (int)a->st,
-                     (int)b->st);
+        if (!same_run(&v->res[0][r], &v->res[1][r], r, "", v))
             return v->kind = DT_MISMATCH;
-        }
-        if (a->out.n != b->out.n || memcmp(a->out.p, b->out.p, a->out.n) != 0) {
-            snprintf(w, sizeof w, "%s output", what[r]);
-            first_diff(v->why, sizeof v->why, w, &a->out, &b->out);
+        if (!same_run(&v->res[0][r], &v->row[r], r, "row interpreter vs engine a: ", v))
             return v->kind = DT_MISMATCH;
-        }
-        if (a->err.n != b->err.n || memcmp(a->err.p, b->err.p, a->err.n) != 0) {
-            snprintf(w, sizeof w, "%s error lines", what[r]);
-            first_diff(v->why, sizeof v->why, w, &a->err, &b->err);
-            return v->kind = DT_MISMATCH;
-        }
-        if (a->sum.rows_read != b->sum.rows_read ||
-            a->sum.rows_evaluated != b->sum.rows_evaluated ||
-            a->sum.rows_in_error != b->sum.rows_in_error ||
-            strcmp(a->sum.message, b->sum.message) != 0) {
-            snprintf(v->why, sizeof v->why, "%s summary differs", what[r]);
-            return v->kind = DT_MISMATCH;
-        }
     }
     for (int e = 0; e < 2; e++)
         for (int r = 0; r < 2; r++) {
@@ -216,6 +257,10 @@ void dt_verdict_free(dt_verdict *v)
             free(v->res[e][r].out.p);
             free(v->res[e][r].err.p);
         }
+    for (int r = 0; r < 2; r++) {
+        free(v->row[r].out.p);
+        free(v->row[r].err.p);
+    }
     memset(v, 0, sizeof *v);
 }
 

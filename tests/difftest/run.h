@@ -1,5 +1,7 @@
 /* run.h — one differential check: compile a policy, run eval and report
- * over a data file with two engines, and compare every byte and count. */
+ * over a data file with two engines, and with the row interpreter (the
+ * reference the vectorized `interp` engine is checked against), and compare
+ * every byte and count. */
 #ifndef DT_RUN_H
 #define DT_RUN_H
 
@@ -31,9 +33,11 @@ typedef struct dt_verdict {
     char first_err[512]; /* DT_COMPILE: the first error message */
     dt_buf diags;        /* rendered diagnostics (warnings too) */
     dt_one res[2][2];    /* [engine a, b][eval, report] */
+    dt_one row[2];       /* the row interpreter: [eval, report] */
 } dt_verdict;
 
-/* Checks one case; data is written to datapath first. */
+/* Checks one case; data is written to datapath first. Engines a and b,
+ * then the row interpreter against engine a. */
 int dt_check(const char *policy, size_t plen, const char *data, size_t dlen, const char *datapath,
              forge_engine ea, forge_engine eb, forge_format format, dt_verdict *v);
 void dt_verdict_free(dt_verdict *v);

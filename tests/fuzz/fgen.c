@@ -72,8 +72,8 @@ static unsigned pick(fgen *g, unsigned n)
 
 static long small_int(fgen *g)
 {
-    static const long vals[] = {0, 1, 2, 3, 7, 10, 100, -1, -5, 1000000,
-                                4611686018427387904L, 9223372036854775807L};
+    static const long vals[] = {
+        0, 1, 2, 3, 7, 10, 100, -1, -5, 1000000, 4611686018427387904L, 9223372036854775807L};
     return vals[pick(g, sizeof vals / sizeof vals[0])];
 }
 
@@ -134,18 +134,32 @@ static void gen_int(gen_ctx *c, int depth)
         else
             emit(c, "3");
         return;
-    case 3: gen_bin(c, T_INT, "+", T_INT, depth); return;
-    case 4: gen_bin(c, T_INT, "-", T_INT, depth); return;
-    case 5: gen_bin(c, T_INT, "*", T_INT, depth); return;
+    case 3:
+        gen_bin(c, T_INT, "+", T_INT, depth);
+        return;
+    case 4:
+        gen_bin(c, T_INT, "-", T_INT, depth);
+        return;
+    case 5:
+        gen_bin(c, T_INT, "*", T_INT, depth);
+        return;
     case 6:
         emit(c, "(-");
         gen(c, T_INT, depth - 1);
         emit(c, ")");
         return;
-    case 7: gen_if(c, T_INT, depth); return;
-    case 8: gen_call1(c, "abs", T_INT, depth); return;
-    case 9: gen_call1(c, "int", T_NUM, depth); return;
-    case 10: gen_call1(c, "len", T_STR, depth); return;
+    case 7:
+        gen_if(c, T_INT, depth);
+        return;
+    case 8:
+        gen_call1(c, "abs", T_INT, depth);
+        return;
+    case 9:
+        gen_call1(c, "int", T_NUM, depth);
+        return;
+    case 10:
+        gen_call1(c, "len", T_STR, depth);
+        return;
     case 11:
         emit(c, "mod(");
         gen(c, T_INT, depth - 1);
@@ -191,22 +205,42 @@ static void gen_num(gen_ctx *c, int depth)
     static const char *lits[] = {"1.5", "0.0", "2.5%", "1e300", "-0.5", "3", "1e-300", "0.1"};
     unsigned k = depth <= 0 ? pick(g, 3) : pick(g, 15);
     switch (k) {
-    case 0: emit(c, "%s", lits[pick(g, 8)]); return;
-    case 1: emit(c, c->in_fn ? "x" : "b"); return;
+    case 0:
+        emit(c, "%s", lits[pick(g, 8)]);
+        return;
+    case 1:
+        emit(c, c->in_fn ? "x" : "b");
+        return;
     case 2:
         if (!c->in_fn && c->nlets[T_NUM])
             gen_let(c, T_NUM);
         else
             gen_int(c, 0);
         return;
-    case 3: gen_bin(c, T_NUM, "+", T_NUM, depth); return;
-    case 4: gen_bin(c, T_NUM, "*", T_INT, depth); return;
-    case 5: gen_bin(c, T_NUM, "/", T_NUM, depth); return;
-    case 6: gen_bin(c, T_INT, "/", T_INT, depth); return;
-    case 7: gen_call1(c, "sqrt", T_NUM, depth); return;
-    case 8: gen_call1(c, "log", T_NUM, depth); return;
-    case 9: gen_call1(c, "exp", T_NUM, depth); return;
-    case 10: gen_if(c, T_NUM, depth); return;
+    case 3:
+        gen_bin(c, T_NUM, "+", T_NUM, depth);
+        return;
+    case 4:
+        gen_bin(c, T_NUM, "*", T_INT, depth);
+        return;
+    case 5:
+        gen_bin(c, T_NUM, "/", T_NUM, depth);
+        return;
+    case 6:
+        gen_bin(c, T_INT, "/", T_INT, depth);
+        return;
+    case 7:
+        gen_call1(c, "sqrt", T_NUM, depth);
+        return;
+    case 8:
+        gen_call1(c, "log", T_NUM, depth);
+        return;
+    case 9:
+        gen_call1(c, "exp", T_NUM, depth);
+        return;
+    case 10:
+        gen_if(c, T_NUM, depth);
+        return;
     case 11:
         emit(c, "round(");
         gen(c, T_NUM, depth - 1);
@@ -230,7 +264,9 @@ static void gen_num(gen_ctx *c, int depth)
         gen(c, T_NUM, depth - 1);
         emit(c, ")");
         return;
-    default: gen_call1(c, "floor", T_NUM, depth); return;
+    default:
+        gen_call1(c, "floor", T_NUM, depth);
+        return;
     }
 }
 
@@ -240,7 +276,9 @@ static void gen_bool(gen_ctx *c, int depth)
     static const char *cmp[] = {"<", "<=", ">", ">=", "==", "!="};
     unsigned k = depth <= 0 ? pick(g, 3) : pick(g, 14);
     switch (k) {
-    case 0: emit(c, pick(g, 2) ? "true" : "false"); return;
+    case 0:
+        emit(c, pick(g, 2) ? "true" : "false");
+        return;
     case 1:
         if (c->in_fn)
             emit(c, "(x > 0)");
@@ -253,11 +291,21 @@ static void gen_bool(gen_ctx *c, int depth)
         else
             emit(c, "(c is present)");
         return;
-    case 3: gen_bin(c, T_INT, cmp[pick(g, 6)], T_INT, depth); return;
-    case 4: gen_bin(c, T_NUM, cmp[pick(g, 6)], T_NUM, depth); return;
-    case 5: gen_bin(c, T_STR, cmp[pick(g, 6)], T_STR, depth); return;
-    case 6: gen_bin(c, T_BOOL, "and", T_BOOL, depth); return;
-    case 7: gen_bin(c, T_BOOL, "or", T_BOOL, depth); return;
+    case 3:
+        gen_bin(c, T_INT, cmp[pick(g, 6)], T_INT, depth);
+        return;
+    case 4:
+        gen_bin(c, T_NUM, cmp[pick(g, 6)], T_NUM, depth);
+        return;
+    case 5:
+        gen_bin(c, T_STR, cmp[pick(g, 6)], T_STR, depth);
+        return;
+    case 6:
+        gen_bin(c, T_BOOL, "and", T_BOOL, depth);
+        return;
+    case 7:
+        gen_bin(c, T_BOOL, "or", T_BOOL, depth);
+        return;
     case 8:
         emit(c, "(not ");
         gen(c, T_BOOL, depth - 1);
@@ -284,20 +332,28 @@ static void gen_bool(gen_ctx *c, int depth)
         gen(c, T_STR, depth - 1);
         emit(c, ")");
         return;
-    case 12: gen_if(c, T_BOOL, depth); return;
-    default: gen_bin(c, T_BOOL, "==", T_BOOL, depth); return;
+    case 12:
+        gen_if(c, T_BOOL, depth);
+        return;
+    default:
+        gen_bin(c, T_BOOL, "==", T_BOOL, depth);
+        return;
     }
 }
 
 static void gen_str(gen_ctx *c, int depth)
 {
     fgen *g = c->g;
-    static const char *lits[] = {"\"a\"", "\"\"", "\"x\\\"y\"", "\"caf\xc3\xa9\"", "\"a,b\"",
-                                 "\"line\\nbreak\""};
+    static const char *lits[] = {"\"a\"",           "\"\"",    "\"x\\\"y\"",
+                                 "\"caf\xc3\xa9\"", "\"a,b\"", "\"line\\nbreak\""};
     unsigned k = depth <= 0 ? pick(g, 3) : pick(g, 10);
     switch (k) {
-    case 0: emit(c, "%s", lits[pick(g, 6)]); return;
-    case 1: emit(c, c->in_fn ? "\"s\"" : (pick(g, 2) ? "k" : "(c ?? \"none\")")); return;
+    case 0:
+        emit(c, "%s", lits[pick(g, 6)]);
+        return;
+    case 1:
+        emit(c, c->in_fn ? "\"s\"" : (pick(g, 2) ? "k" : "(c ?? \"none\")"));
+        return;
     case 2:
         if (!c->in_fn && c->nlets[T_STR])
             gen_let(c, T_STR);
@@ -309,9 +365,15 @@ static void gen_str(gen_ctx *c, int depth)
         gen(c, pick(g, 3), depth - 1);
         emit(c, "}\"");
         return;
-    case 4: gen_call1(c, "upper", T_STR, depth); return;
-    case 5: gen_call1(c, "trim", T_STR, depth); return;
-    case 6: gen_call1(c, "str", pick(g, 4), depth); return;
+    case 4:
+        gen_call1(c, "upper", T_STR, depth);
+        return;
+    case 5:
+        gen_call1(c, "trim", T_STR, depth);
+        return;
+    case 6:
+        gen_call1(c, "str", pick(g, 4), depth);
+        return;
     case 7:
         emit(c, "concat(");
         gen(c, T_STR, depth - 1);
@@ -319,7 +381,9 @@ static void gen_str(gen_ctx *c, int depth)
         gen(c, T_STR, depth - 1);
         emit(c, ")");
         return;
-    case 8: gen_if(c, T_STR, depth); return;
+    case 8:
+        gen_if(c, T_STR, depth);
+        return;
     default:
         if (c->allow_failed)
             emit(c, "failed()");
@@ -332,10 +396,18 @@ static void gen_str(gen_ctx *c, int depth)
 static void gen(gen_ctx *c, int type, int depth)
 {
     switch (type) {
-    case T_INT: gen_int(c, depth); break;
-    case T_NUM: gen_num(c, depth); break;
-    case T_BOOL: gen_bool(c, depth); break;
-    default: gen_str(c, depth); break;
+    case T_INT:
+        gen_int(c, depth);
+        break;
+    case T_NUM:
+        gen_num(c, depth);
+        break;
+    case T_BOOL:
+        gen_bool(c, depth);
+        break;
+    default:
+        gen_str(c, depth);
+        break;
     }
 }
 

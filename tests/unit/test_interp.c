@@ -1,7 +1,10 @@
 /* test_interp.c — the interpreter on hand-built programs: IR nodes made in
  * the program's arena, a batch filled by hand, then the slot values, rule
  * messages, failed() text, row error kinds and spans checked row by row
- * (a row in error must not stop the other rows). */
+ * (a row in error must not stop the other rows). Every program and every
+ * expression of the op tests also runs through both interpreters — the row
+ * interpreter (opts.row_interp) and the vectorized one (the default of
+ * fg_interp_batch) — which must agree on everything (compare_engines). */
 /* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
@@ -431,6 +434,108 @@ static void assert_span(fg_span sp, uint32_t start)
     assert_int_equal(sp.end, start + 1);
 }
 
+static void assert_same_value(fg_type t, fg_value a, fg_value b)
+{
+    assert_int_equal(a.missing, b.missing);
+    switch (fg_type_base(t)) {
+    case FG_T_INT:
+        assert_int_equal(a.i, b.i);
+        break;
+    case FG_T_NUM:
+        assert_memory_equal(&a.n, &b.n, sizeof a.n);
+        break;
+    case FG_T_BOOL:
+        assert_int_equal(a.b, b.b);
+        break;
+    default:
+        assert_int_equal(a.s.len, b.s.len);
+        if (a.s.len)
+            assert_memory_equal(a.s.ptr, b.s.ptr, a.s.len);
+        break;
+    }
+}
+
+/* Evaluates the batch with p by the row interpreter and by the vectorized
+ * one, each from fresh results and the batch's current row errors, and
+ * asserts they agree on every slot value (also of rows in error: the slots
+ * before the error are written, the others not), rule message and row
+ * error. The batch keeps the vectorized interpreter's row errors. */
+static void compare_engines_alloc(const fg_program *p, bool with_reports, const fg_allocator *al)
+{
+    fg_results r1, r2;
+    assert_true(fg_results_init(&r1, NULL, p, 16));
+    assert_true(fg_results_init(&r2, NULL, p, 16));
+    r1.alloc = r2.alloc = al ? al : r1.alloc;
+    fg_rowerr saved[16], e1[16];
+    memcpy(saved, batch.err, batch.nrows * sizeof *saved);
+    fg_eval_opts o1 = {.with_reports = with_reports, .row_interp = true};
+    fg_eval_opts o2 = {.with_reports = with_reports};
+    bool ok1 = fg_interp_batch(p, &batch, &r1, &o1);
+    memcpy(e1, batch.err, batch.nrows * sizeof *e1);
+    memcpy(batch.err, saved, batch.nrows * sizeof *saved);
+    bool ok2 = fg_interp_batch(p, &batch, &r2, &o2);
+    assert_int_equal(ok1, ok2);
+    for (uint32_t r = 0; r < batch.nrows; r++) {
+        const fg_rowerr *a = &e1[r], *b = &batch.err[r];
+        assert_int_equal(a->kind, b->kind);
+        if (a->kind == FG_RE_NONE)
+            continue;
+        assert_int_equal(a->column, b->column);
+        assert_int_equal(a->span.file, b->span.file);
+        assert_int_equal(a->span.start, b->span.start);
+        assert_int_equal(a->span.end, b->span.end);
+        assert_int_equal(a->detail.len, b->detail.len);
+        if (a->detail.len)
+            assert_memory_equal(a->detail.ptr, b->detail.ptr, a->detail.len);
+    }
+    for (uint32_t sl = 0; sl < p->nslots; sl++)
+        for (uint32_t r = 0; r < batch.nrows; r++)
+            assert_same_value(p->slots[sl].expr->type, r1.vals[sl * r1.cap + r],
+                              r2.vals[sl * r2.cap + r]);
+    for (uint32_t ru = 0; ru < p->nrules; ru++)
+        for (uint32_t r = 0; r < batch.nrows; r++) {
+            fg_value a = {.s = r1.rule_msgs[ru * r1.cap + r]};
+            fg_value b = {.s = r2.rule_msgs[ru * r2.cap + r]};
+            assert_same_value(FG_T_STR, a, b);
+        }
+    r1.alloc = r2.alloc = NULL;
+    fg_results_free(&r1);
+    fg_results_free(&r2);
+}
+
+static void compare_engines(const fg_program *p, bool with_reports)
+{
+    compare_engines_alloc(p, with_reports, NULL);
+}
+
+/* Clears the row errors of evaluation (row 5 keeps its data error). */
+static void reset_errors(void)
+{
+    for (uint32_t r = 0; r < NROWS; r++)
+        if (r != 5)
+            memset(&batch.err[r], 0, sizeof batch.err[r]);
+}
+
+/* Both interpreters on a program whose one slot is e, over every row. */
+static void compare_expr(fg_ir *e)
+{
+    fg_program q = prog;
+    fg_slot slot;
+    memset(&slot, 0, sizeof slot);
+    slot.kind = FG_SLOT_OUTPUT;
+    slot.name = "e";
+    slot.type = e->type;
+    slot.expr = e;
+    q.nslots = 1;
+    q.slots = &slot;
+    q.nrules = 0;
+    q.rule_slots = NULL;
+    q.first_report_slot = 1;
+    reset_errors();
+    compare_engines(&q, false);
+    reset_errors();
+}
+
 static void test_batch(void **state)
 {
     (void)state;
@@ -507,6 +612,11 @@ static void test_batch(void **state)
     assert_fgstr(val(S_TBL, 8).s, "small-neg");
     assert_true(val(S_BTW, 8).b);
     assert_fgstr(val(S_REASONS, 8).s, "a is -1, s = w");
+
+    reset_errors();
+    compare_engines(&prog, false);
+    reset_errors();
+    compare_engines(&prog, true);
 }
 
 static void test_reports_and_expr(void **state)
@@ -546,6 +656,7 @@ static void test_reports_and_expr(void **state)
 /* Evaluates a row-independent expression with fg_interp_expr on row 0. */
 static fg_rowerr_kind ev(fg_ir *e, fg_value *out, fg_rowerr *err)
 {
+    compare_expr(e);
     memset(out, 0, sizeof *out);
     return fg_interp_expr(&prog, &batch, &res, 0, e, out, err);
 }
@@ -729,12 +840,187 @@ static void test_oom(void **state)
     assert_int_equal(k5, FG_RE_BAD_CELL);
 }
 
+/* The vectorized interpreter falls back to the row interpreter when it
+ * cannot allocate its columns: the same results as the row interpreter
+ * with the same (failing) allocator. */
+static void test_vinterp_fallback(void **state)
+{
+    (void)state;
+    fg_allocator bad = {fail_realloc, NULL};
+    reset_errors();
+    compare_engines_alloc(&prog, false, &bad);
+    assert_int_equal(batch.err[1].kind, FG_RE_INT_OVERFLOW); /* before the first call */
+    assert_int_equal(batch.err[4].kind, FG_RE_OOM);          /* twice(): the row's argument stack */
+    reset_errors();
+}
+
+static fg_ir *num_a(void)
+{
+    return node(FG_IR_TO_NUM, FG_T_NUM, 1, in_a());
+}
+
+static fg_ir *sub_num(fg_ir *x, double c, uint32_t at_)
+{
+    return at(node(FG_IR_SUB_NUM, FG_T_NUM, 2, x, cnum(c)), at_);
+}
+
+static fg_ir *div_num(fg_ir *x, fg_ir *y, uint32_t at_)
+{
+    return at(node(FG_IR_DIV_NUM, FG_T_NUM, 2, x, y), at_);
+}
+
+/* Row errors that depend on the row inside lazy constructs: each raised
+ * only on the rows that evaluate it, the first in slot order winning, the
+ * row's later slots untouched; compared between the two interpreters. */
+static void test_vinterp_lazy_rows(void **state)
+{
+    (void)state;
+    fg_arena *ar = &prog.arena;
+    fg_ir *a_pos = cmp(FG_IR_CMP_INT, FG_CMP_GT, in_a(), cint(0));
+    fg_ir *b_in = indexed(FG_IR_INPUT, FG_T_NUM | FG_T_OPT, 1);
+    fg_ir *k_in = indexed(FG_IR_INPUT, FG_T_INT | FG_T_OPT, 3);
+    /* 1 / (a - 1) errs on a = 1 (rows 0, 5), 1 / (a - 2) on a = 2 (row 6) */
+    fg_ir *inv1 = div_num(cnum(1), sub_num(num_a(), 1, 0), 400);
+    fg_ir *inv2 = div_num(cnum(1), sub_num(num_a(), 2, 0), 401);
+    compare_expr(
+        node(FG_IR_AND, FG_T_BOOL, 2, a_pos, cmp(FG_IR_CMP_NUM, FG_CMP_GT, inv1, cnum(0))));
+    compare_expr(node(FG_IR_OR, FG_T_BOOL, 2, a_pos, cmp(FG_IR_CMP_NUM, FG_CMP_GT, inv2, cnum(0))));
+    compare_expr(node(FG_IR_IF, FG_T_NUM, 3, a_pos, inv1, inv2));
+    compare_expr(
+        node(FG_IR_IF, FG_T_NUM, 3, cmp(FG_IR_CMP_INT, FG_CMP_GT, in_a(), cint(-100)), inv1, inv2));
+    compare_expr(node(FG_IR_COALESCE, FG_T_NUM, 2, b_in, inv2));
+    compare_expr(node(FG_IR_COALESCE, FG_T_NUM | FG_T_OPT, 2, b_in,
+                      node(FG_IR_TO_NUM, FG_T_NUM | FG_T_OPT, 1, k_in)));
+    compare_expr(node(FG_IR_IN, FG_T_BOOL, 4, num_a(), cnum(5), inv2, inv1));
+    compare_expr(node(FG_IR_DECIDE, FG_T_NUM, 5, cmp(FG_IR_CMP_NUM, FG_CMP_LT, inv2, cnum(0)), inv1,
+                      a_pos, cnum(7), node(FG_IR_NEG_NUM, FG_T_NUM, 1, inv1)));
+    compare_expr(node(FG_IR_TO_STR, FG_T_STR, 1, k_in));
+    compare_expr(node(FG_IR_IS_PRESENT, FG_T_BOOL, 1, k_in));
+    compare_expr(node(FG_IR_NOT, FG_T_BOOL, 1, node(FG_IR_IS_MISSING, FG_T_BOOL, 1, b_in)));
+    compare_expr(at(node(FG_IR_MUL_INT, FG_T_INT, 2, in_a(), cint(INT64_MAX / 4)), 402));
+    compare_expr(at(node(FG_IR_NEG_INT, FG_T_INT, 1,
+                         at(node(FG_IR_SUB_INT, FG_T_INT, 2, in_a(), cint(INT64_MAX)), 403)),
+                    404));
+    compare_expr(node(FG_IR_BETWEEN, FG_T_BOOL, 3, in_s(), cstr("b"), cstr("x")));
+    compare_expr(cmp(FG_IR_CMP_STR, FG_CMP_GE, in_s(), cstr("south")));
+    /* a right-leaning chain keeps many columns alive at once */
+    fg_ir *chain = cint(0);
+    for (int i = 0; i < 60; i++)
+        chain = at(node(FG_IR_ADD_INT, FG_T_INT, 2,
+                        at(node(FG_IR_MUL_INT, FG_T_INT, 2, in_a(), cint(i)), 500), chain),
+                   501);
+    compare_expr(chain);
+
+    /* a program with its own fns, a table whose results err, and a rule
+     * whose message errs */
+    fg_program q = prog;
+    q.fns = fg_arena_zalloc(ar, 3 * sizeof *q.fns);
+    memcpy(q.fns, prog.fns, 2 * sizeof *q.fns);
+    q.nfns = 3;
+    fg_fn *id = &q.fns[2]; /* fn id(x: num) -> num = x (its result is its argument) */
+    id->name = "id";
+    id->nparams = 1;
+    id->param_names = (const char **)twice_params;
+    id->param_types = twice_types;
+    id->result = FG_T_NUM;
+    id->body = indexed(FG_IR_PARAM, FG_T_NUM, 0);
+    q.tables = fg_arena_zalloc(ar, 2 * sizeof *q.tables);
+    q.tables[0] = prog.tables[0];
+    q.ntables = 2;
+    fg_table *t = &q.tables[1]; /* scale(x: num, k: int?) */
+    static const char *const sc_params[] = {"x", "k"};
+    static fg_type sc_types[] = {FG_T_NUM, FG_T_INT | FG_T_OPT};
+    t->name = "scale";
+    t->nparams = 2;
+    t->param_names = (const char **)sc_params;
+    t->param_types = sc_types;
+    t->result = FG_T_NUM;
+    t->nrows = 3;
+    t->rows = fg_arena_zalloc(ar, 3 * sizeof *t->rows);
+    fg_value z = vint(0);
+    for (int r = 0; r < 3; r++) {
+        t->rows[r].cells = fg_arena_zalloc(ar, 2 * sizeof(fg_ir_cell));
+        t->rows[r].cells[0] = cell(FG_IRCELL_ANY, FG_T_NUM, 0, z, z);
+        t->rows[r].cells[1] = cell(FG_IRCELL_ANY, FG_T_INT, 0, z, z);
+    }
+    fg_ir *px = indexed(FG_IR_PARAM, FG_T_NUM, 0);
+    t->rows[0].cells[0] = cell(FG_IRCELL_GE, FG_T_NUM, 1, vnum(1), z);
+    t->rows[0].cells[1] = cell(FG_IRCELL_IN, FG_T_INT, 2, vint(0), vint(3));
+    t->rows[0].result = div_num(px, sub_num(indexed(FG_IR_PARAM, FG_T_NUM, 0), 2, 0), 410);
+    t->rows[1].cells[1] = cell(FG_IRCELL_RANGE, FG_T_NUM, 2, vnum(-1.5), vnum(1.5));
+    t->rows[1].result = node(FG_IR_NEG_NUM, FG_T_NUM, 1, px);
+    t->rows[2].cells[0] = cell(FG_IRCELL_LT, FG_T_NUM, 1, vnum(2), z);
+    t->rows[2].result = at(node(FG_IR_MUL_NUM, FG_T_NUM, 2, px, cnum(1e308)), 411);
+
+    enum { Q_ID, Q_SC, Q_R1, Q_R2, Q_FAIL, Q_CNT, Q_REP, Q_N };
+    fg_slot *sl = fg_arena_zalloc(ar, Q_N * sizeof *sl);
+    for (int i = 0; i < Q_N; i++)
+        sl[i].kind = FG_SLOT_OUTPUT;
+    fg_ir *idc = indexed(FG_IR_CALL_FN, FG_T_NUM, 2);
+    idc->nargs = 1;
+    idc->args = fg_arena_alloc(ar, sizeof *idc->args);
+    idc->args[0] = num_a();
+    sl[Q_ID].type = FG_T_NUM;
+    sl[Q_ID].expr = idc;
+    fg_ir *scc = at(indexed(FG_IR_CALL_TABLE, FG_T_NUM, 1), 412);
+    scc->nargs = 2;
+    scc->args = fg_arena_alloc(ar, 2 * sizeof *scc->args);
+    scc->args[0] = indexed(FG_IR_SLOT, FG_T_NUM, Q_ID);
+    scc->args[1] = k_in;
+    sl[Q_SC].type = FG_T_NUM;
+    sl[Q_SC].expr = scc;
+    sl[Q_R1].kind = FG_SLOT_RULE;
+    sl[Q_R1].name = "r1";
+    sl[Q_R1].type = FG_T_BOOL;
+    sl[Q_R1].rule_index = 0;
+    sl[Q_R1].expr = cmp(FG_IR_CMP_INT, FG_CMP_LT, in_a(), cint(0));
+    sl[Q_R1].message =
+        node(FG_IR_CONCAT, FG_T_STR, 2, cstr("inv "), node(FG_IR_TO_STR, FG_T_STR, 1, inv1));
+    sl[Q_R2].kind = FG_SLOT_RULE;
+    sl[Q_R2].name = "r2";
+    sl[Q_R2].type = FG_T_BOOL;
+    sl[Q_R2].rule_index = 1;
+    sl[Q_R2].expr = node(FG_IR_IS_PRESENT, FG_T_BOOL, 1, k_in);
+    sl[Q_FAIL].type = FG_T_STR;
+    sl[Q_FAIL].expr = node(FG_IR_FAILED, FG_T_STR, 0);
+    sl[Q_CNT].type = FG_T_INT;
+    sl[Q_CNT].expr = node(FG_IR_FAILED_COUNT, FG_T_INT, 0);
+    sl[Q_REP].kind = FG_SLOT_REPORT;
+    sl[Q_REP].type = FG_T_NUM;
+    sl[Q_REP].expr = div_num(cnum(1), num_a(), 413);
+    static uint32_t q_rules[] = {Q_R1, Q_R2};
+    q.slots = sl;
+    q.nslots = Q_N;
+    q.nrules = 2;
+    q.rule_slots = q_rules;
+    q.first_report_slot = Q_REP;
+    assert_false(ar->failed);
+    reset_errors();
+    compare_engines(&q, false);
+    /* spot checks: row 0 (a = 1) errs in r1's message, after its value */
+    assert_int_equal(batch.err[0].kind, FG_RE_DIV_ZERO);
+    assert_span(batch.err[0].span, 400);
+    assert_int_equal(batch.err[6].kind, FG_RE_NO_TABLE_ROW);
+    assert_span(batch.err[6].span, 412);
+    assert_fgstr(batch.err[6].detail, "no row of table scale matches (x = 2, k = 101)");
+    assert_int_equal(batch.err[2].kind, FG_RE_NONE);
+    reset_errors();
+    compare_engines(&q, true);
+    assert_int_equal(batch.err[2].kind, FG_RE_DIV_ZERO); /* the report slot: 1 / 0 */
+    assert_span(batch.err[2].span, 413);
+    reset_errors();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_batch), cmocka_unit_test(test_reports_and_expr),
-        cmocka_unit_test(test_ops),   cmocka_unit_test(test_deep_tree),
+        cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_reports_and_expr),
+        cmocka_unit_test(test_ops),
+        cmocka_unit_test(test_deep_tree),
         cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_vinterp_fallback),
+        cmocka_unit_test(test_vinterp_lazy_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,61 @@
+#!/bin/sh
+# install_test.sh SRC_DIR [BUILD_DIR] — libforge installed like a real
+# library, then used from outside the source tree: `cmake --install` into a
+# temporary prefix (from BUILD_DIR, or from a fresh configure + build when
+# none is given), checks of what was installed (SONAME, exported symbols,
+# headers, forge.pc, the CMake package, forgec, the man page), then
+# examples/embed built against it both ways (pkg-config + make, and
+# find_package(Forge CONFIG)) and run on every engine of the build.
+set -eu
+src=$(cd "${1:?usage: install_test.sh SRC_DIR [BUILD_DIR]}" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/forge-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+if [ -n "${2:-}" ]; then
+    build=$(cd "$2" && pwd)
+else
+    build=$tmp/build
+    cmake -S "$src" -B "$build" -DFORGE_TESTS=OFF >/dev/null
+    cmake --build "$build" -j "${JOBS:-2}" >/dev/null
+fi
+cmake --install "$build" --prefix "$prefix" >/dev/null
+
+fail() { echo "install_test: $*" >&2; exit 1; }
+libdir=$(dirname "$(find "$prefix" -name forge.pc | head -n 1)")/..
+libdir=$(cd "$libdir" && pwd)
+[ -f "$libdir/pkgconfig/forge.pc" ] || fail "forge.pc not installed"
+[ -f "$libdir/libforge.a" ] || fail "libforge.a not installed"
+[ -f "$libdir/cmake/Forge/ForgeConfig.cmake" ] || fail "ForgeConfig.cmake not installed"
+[ -f "$libdir/cmake/Forge/ForgeConfigVersion.cmake" ] || fail "ForgeConfigVersion.cmake not installed"
+[ -f "$prefix/include/forge.h" ] && [ -f "$prefix/include/forge_aot.h" ] || fail "headers not installed"
+[ -x "$prefix/bin/forgec" ] || fail "forgec not installed"
+[ -f "$prefix/share/man/man1/forgec.1" ] || fail "forgec.1 not installed"
+soname=$(readelf -d "$libdir/libforge.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = libforge.so.0 ] || fail "SONAME is '$soname', not libforge.so.0"
+"$src/tests/api/check_exports.sh" "$libdir/libforge.so"
+"$prefix/bin/forgec" --version >/dev/null
+
+engines=interp
+if grep -q LLVM "$libdir/pkgconfig/forge.pc"; then engines="interp jit"; fi
+
+# 1. pkg-config + make (shared, and static with Libs.private)
+cp -r "$src/examples/embed" "$tmp/pc"
+PKG_CONFIG_PATH=$libdir/pkgconfig make -s -C "$tmp/pc" all static
+# 2. find_package(Forge CONFIG)
+cmake -S "$src/examples/embed" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$tmp/cm" >/dev/null
+
+export XDG_CACHE_HOME=$tmp/cache
+for e in $engines; do
+    for exe in "$tmp/pc/embed_rows" "$tmp/pc/embed_rows_static" "$tmp/cm/embed_rows" \
+               "$tmp/cm/embed_rows_static"; do
+        out=$("$exe" "$e") || fail "$exe $e failed"
+        echo "$out" | grep -q "engine $e" || fail "$exe $e: wrong engine: $out"
+        echo "$out" | grep -q '^F1: admitted' || fail "$exe $e: unexpected output: $out"
+        echo "$out" | grep -q '^F4: error: permits.fp:' || fail "$exe $e: no row error: $out"
+    done
+    for exe in "$tmp/pc/embed_threads" "$tmp/cm/embed_threads"; do
+        "$exe" "$e" 4 20000 | grep -q '0 rows differ from one thread' || fail "$exe $e"
+    done
+    echo "install_test: examples built with pkg-config and CMake ran on the $e engine"
+done

@@ -1,0 +1,50 @@
+# 250: fns that call an earlier fn twice double the work per level; past
+# 10,000,000 expressions per row (fn calls expanded) the policy is rejected
+# at the first declaration over the limit (docs/security.md), so a small
+# policy can never take exponential time per row.
+input {
+  k : str key
+  x : int
+}
+fn f0(a: int) -> int = a + 1
+fn f1(a: int) -> int = f0(a) + f0(a)
+fn f2(a: int) -> int = f1(a) + f1(a)
+fn f3(a: int) -> int = f2(a) + f2(a)
+fn f4(a: int) -> int = f3(a) + f3(a)
+fn f5(a: int) -> int = f4(a) + f4(a)
+fn f6(a: int) -> int = f5(a) + f5(a)
+fn f7(a: int) -> int = f6(a) + f6(a)
+fn f8(a: int) -> int = f7(a) + f7(a)
+fn f9(a: int) -> int = f8(a) + f8(a)
+fn f10(a: int) -> int = f9(a) + f9(a)
+fn f11(a: int) -> int = f10(a) + f10(a)
+fn f12(a: int) -> int = f11(a) + f11(a)
+fn f13(a: int) -> int = f12(a) + f12(a)
+fn f14(a: int) -> int = f13(a) + f13(a)
+fn f15(a: int) -> int = f14(a) + f14(a)
+fn f16(a: int) -> int = f15(a) + f15(a)
+fn f17(a: int) -> int = f16(a) + f16(a)
+fn f18(a: int) -> int = f17(a) + f17(a)
+fn f19(a: int) -> int = f18(a) + f18(a)
+fn f20(a: int) -> int = f19(a) + f19(a)
+fn f21(a: int) -> int = f20(a) + f20(a)
+fn f22(a: int) -> int = f21(a) + f21(a)
+fn f23(a: int) -> int = f22(a) + f22(a)
+fn f24(a: int) -> int = f23(a) + f23(a)
+fn f25(a: int) -> int = f24(a) + f24(a)
+fn f26(a: int) -> int = f25(a) + f25(a)
+fn f27(a: int) -> int = f26(a) + f26(a)
+fn f28(a: int) -> int = f27(a) + f27(a)
+fn f29(a: int) -> int = f28(a) + f28(a)
+fn f30(a: int) -> int = f29(a) + f29(a)
+fn f31(a: int) -> int = f30(a) + f30(a)
+fn f32(a: int) -> int = f31(a) + f31(a)
+fn f33(a: int) -> int = f32(a) + f32(a)
+fn f34(a: int) -> int = f33(a) + f33(a)
+fn f35(a: int) -> int = f34(a) + f34(a)
+fn f36(a: int) -> int = f35(a) + f35(a)
+fn f37(a: int) -> int = f36(a) + f36(a)
+fn f38(a: int) -> int = f37(a) + f37(a)
+fn f39(a: int) -> int = f38(a) + f38(a)
+fn f40(a: int) -> int = f39(a) + f39(a)
+output y = f40(x)
