@@ -337,7 +337,7 @@ static void test_rows(void **state)
 /* ---- columns ---- */
 typedef struct cols {
     size_t n;
-    char (*ids)[16];
+    char (*ids)[24]; /* "F" and any size_t */
     const char **id;
     int64_t *amount;
     double *rate;
