@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench clean format fuzz test-asan test-valgrind
+.PHONY: all deps configure build demo test bench clean format fuzz test-asan test-valgrind test-nollvm
 
 all: build
 
@@ -39,7 +39,7 @@ bench: build
 # (leaks included) in build-asan/. test-valgrind: the CLI tests with forgec
 # under valgrind memcheck. fuzz: each libFuzzer target of tests/fuzz/ for
 # FUZZ_SECONDS seconds, built with clang in build-fuzz/.
-ASAN_CTEST_ARGS ?=
+ASAN_CTEST_ARGS ?= -LE nosan
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFORGE_WERROR=ON \
@@ -48,6 +48,12 @@ test-asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) $(ASAN_CTEST_ARGS)
+
+# The build without LLVM: interpreter only, `--engine jit` a clear usage error.
+test-nollvm: deps
+	cmake -S . -B build-nollvm -DFORGE_WITH_LLVM=OFF -DFORGE_WERROR=ON
+	cmake --build build-nollvm -j $(JOBS)
+	cd build-nollvm && ctest --output-on-failure -j $(JOBS) -LE limits
 
 test-valgrind: build
 	tests/valgrind.sh $(BUILD)/forgec

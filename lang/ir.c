@@ -272,3 +272,30 @@ void fg_ir_dump(const fg_program *p, fg_strbuf *out)
         }
     }
 }
+
+/* Nodes of one tree, counting stops past `limit` (trees are at most
+ * FG_MAX_NESTING deep, so the recursion is bounded). */
+static size_t count_nodes(const fg_ir *n, size_t acc, size_t limit)
+{
+    if (!n || acc > limit)
+        return acc;
+    acc++;
+    for (uint32_t i = 0; i < n->nargs && acc <= limit; i++)
+        acc = count_nodes(n->args[i], acc, limit);
+    return acc;
+}
+
+size_t fg_program_nodes(const fg_program *p, size_t limit)
+{
+    size_t acc = 0;
+    for (uint32_t i = 0; i < p->nslots && acc <= limit; i++) {
+        acc = count_nodes(p->slots[i].expr, acc, limit);
+        acc = count_nodes(p->slots[i].message, acc, limit);
+    }
+    for (uint32_t i = 0; i < p->nfns && acc <= limit; i++)
+        acc = count_nodes(p->fns[i].body, acc, limit);
+    for (uint32_t i = 0; i < p->ntables && acc <= limit; i++)
+        for (uint32_t r = 0; r < p->tables[i].nrows && acc <= limit; r++)
+            acc = count_nodes(p->tables[i].rows[r].result, acc + p->tables[i].nparams, limit);
+    return acc;
+}

@@ -193,6 +193,9 @@ typedef struct fg_program {
 } fg_program;
 
 void fg_program_free(fg_program *p);
+/* Number of IR nodes (table cells count as nodes), counted up to just past
+ * limit: a measure of how much code the JIT would generate. */
+size_t fg_program_nodes(const fg_program *p, size_t limit);
 
 /* Human-readable dump of the program (for `forgec check --dump-ir` and tests). */
 void fg_ir_dump(const fg_program *p, fg_strbuf *out);

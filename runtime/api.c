@@ -183,12 +183,22 @@ static bool jit_run(void *ud, const fg_program *prog, fg_batch *batch, fg_result
     return fg_jit_batch(ud, prog, batch, res, opts);
 }
 
-/* FORGE_ENGINE_DEFAULT is the JIT when this build has it, else the interpreter. */
+/* Above this many IR nodes the default engine is the interpreter: LLVM's
+ * time to compile one huge batch function grows faster than linearly
+ * (docs/limits.md), while the interpreter starts at once. `--engine jit`
+ * still compiles any policy. */
+#define FG_JIT_DEFAULT_MAX_NODES 1500
+
+/* FORGE_ENGINE_DEFAULT is the JIT when this build has it and the policy is
+ * not huge, else the interpreter. */
 static forge_status engine_open(const forge_policy *p, forge_engine e, int no_cache,
                                 engine_sel *sel, forge_summary *sum)
 {
     memset(sel, 0, sizeof *sel);
     if (e == FORGE_ENGINE_INTERP || (e == FORGE_ENGINE_DEFAULT && !fg_jit_available()))
+        return FORGE_OK;
+    if (e == FORGE_ENGINE_DEFAULT && !p->jit &&
+        fg_program_nodes(p->prog, FG_JIT_DEFAULT_MAX_NODES) > FG_JIT_DEFAULT_MAX_NODES)
         return FORGE_OK;
     if (p->jit) { /* the policy's own machine code: shared, not freed by the run */
         sel->eng.run = jit_run;
