@@ -119,7 +119,7 @@ typedef void (*mask_fn)(const char *p, uint64_t *q, uint64_t *lf);
  * to the end of the physical line. `next` is the first byte whose event is
  * still to be looked at. */
 static inline size_t chunk_end(mask_fn masks, const char *buf, size_t len, size_t want, char delim,
-                        bool eof, uint64_t *nlines)
+                               bool eof, uint64_t *nlines)
 {
     enum { OUT, IN, LENIENT } st = OUT;
     uint64_t lines = 0; /* LFs in the blocks before b */

@@ -29,8 +29,6 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "pipeline.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
@@ -40,19 +38,24 @@
 
 #include "chunker.h"
 
-#define PIPE_CHUNK ((size_t)2 << 20) /* default chunk size */
+/* Default chunk size: large enough that per-chunk costs vanish, small
+ * enough that 2N+2 chunks in flight (and their output) stay a few MiB. */
+#define PIPE_CHUNK ((size_t)1 << 20)
 
 /* ---- input ---- */
 
 typedef struct mem_src {
     const char *p;
     size_t len, off;
+    fg_byte_source rest; /* read after the bytes when set */
 } mem_src;
 
 static size_t mem_read(void *ud, char *buf, size_t cap, const char **err)
 {
     mem_src *m = ud;
     *err = NULL;
+    if (m->off == m->len && m->rest.read) /* a tail chunk: then the stream */
+        return m->rest.read(m->rest.ud, buf, cap, err);
     size_t n = m->len - m->off;
     if (n > cap)
         n = cap;
@@ -105,8 +108,8 @@ static bool carry_fill(fg_pipe *p, size_t target, bool *oom)
     }
     while (!p->src_eof && p->carry_len < target) {
         const char *err = NULL;
-        size_t got = p->src.read(p->src.ud, p->carry + p->carry_len,
-                                 p->carry_cap - p->carry_len, &err);
+        size_t got =
+            p->src.read(p->src.ud, p->carry + p->carry_len, p->carry_cap - p->carry_len, &err);
         if (got == 0) {
             if (err) {
                 snprintf(p->err, sizeof p->err, "%s, after %llu bytes of data", err,
@@ -209,8 +212,8 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
         p->src = fg_api_read_source(opt);
     } else if (is_stdin || !try_map(p, opt->data_path)) {
         const char *why = NULL;
-        p->fs = fg_file_source_open(alloc, opt->data_path ? opt->data_path : "-",
-                                    opt->data_stream, &why);
+        p->fs = fg_file_source_open(alloc, opt->data_path ? opt->data_path : "-", opt->data_stream,
+                                    &why);
         if (!p->fs)
             return why && strcmp(why, "out of memory") == 0
                        ? open_fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", "")
@@ -233,7 +236,8 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
         p->hsrc.p = opt->columns;
         p->hsrc.len = strlen(opt->columns);
         fg_byte_source cs_src = {mem_read, &p->hsrc};
-        p->hreader = fg_csv_new(alloc, cs_src, opt->columns_delimiter ? opt->columns_delimiter : ',');
+        p->hreader =
+            fg_csv_new(alloc, cs_src, opt->columns_delimiter ? opt->columns_delimiter : ',');
         if (!p->hreader)
             return open_fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", "");
         fg_csv_status hcs = fg_csv_next(p->hreader, header);
@@ -273,8 +277,8 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
         return open_fail(sum, FORGE_EIO, "%s: no header line (the input is empty)%s", data_name,
                          "");
     if (header->bad_quote)
-        return open_fail(sum, FORGE_EIO, "%s:1: malformed quoted field in the header%s",
-                         data_name, "");
+        return open_fail(sum, FORGE_EIO, "%s:1: malformed quoted field in the header%s", data_name,
+                         "");
     p->line = 1 + fg_chunk_count_lines(b, hend);
     if (p->map) {
         p->pos = hend;
@@ -310,10 +314,15 @@ typedef struct slot {
     uint64_t line;       /* physical line of data[0] */
     uint64_t end_offset; /* input offset after the chunk (progress) */
     size_t map_end;      /* mapped input: offset after the chunk */
-    bool mapped;         /* data points into the mapping */
     fg_strbuf out, err;
     uint64_t rows_read, rows_evaluated, rows_in_error;
-    forge_status st; /* FORGE_OK or FORGE_ENOMEM */
+    /* The tail: a stream's record outgrew FG_CSV_MAX_RECORD (an unclosed
+     * quote, say): data, then the rest of the stream, is the last chunk,
+     * read by the reader in constant memory as the sequential reader would. */
+    bool tail;
+    fg_byte_source rest;
+    forge_status st; /* FORGE_OK, FORGE_ENOMEM, or FORGE_EIO (tail read error) */
+    char msg[400];   /* FORGE_EIO: the reader's message */
     bool done;
 } slot;
 
@@ -343,7 +352,6 @@ typedef struct shared {
     pthread_cond_t work_cv, done_cv;
     uint64_t next_take, next_put;
     bool stop;
-    size_t page; /* page size */
 } shared;
 
 /* A host allocator behind a mutex, for the worker threads. */
@@ -406,6 +414,7 @@ static void run_chunk(worker *w, slot *s)
     w->src.p = s->data;
     w->src.len = s->len;
     w->src.off = 0;
+    w->src.rest = s->tail ? s->rest : (fg_byte_source){NULL, NULL};
     fg_byte_source bs = {mem_read, &w->src};
     fg_csv_restart(w->reader, bs, s->line);
     fg_strbuf_clear(&s->out);
@@ -418,6 +427,11 @@ static void run_chunk(worker *w, slot *s)
         fg_csv_status cs = fg_csv_fill_batch(w->reader, job->schema, prog, &w->batch);
         if (cs == FG_CSV_EOF)
             break;
+        if (cs == FG_CSV_IO_ERROR) {
+            snprintf(s->msg, sizeof s->msg, "%s", fg_csv_error(w->reader));
+            s->st = FORGE_EIO;
+            return;
+        }
         bool ok = cs == FG_CSV_RECORD &&
                   (job->eng ? job->eng->run(job->eng->ud, prog, &w->batch, &w->res, &eopts)
                             : fg_interp_batch(prog, &w->batch, &w->res, &eopts));
@@ -449,13 +463,6 @@ static void run_chunk(worker *w, slot *s)
         goto oom;
     if (s->out.failed)
         goto oom;
-    if (s->mapped) { /* the chunk's own pages are not read again: out of the process */
-        uintptr_t a = (uintptr_t)s->data, e = a + s->len, pg = w->sh->page;
-        a = (a + pg - 1) / pg * pg;
-        e = e / pg * pg;
-        if (e > a)
-            madvise((void *)a, e - a, MADV_DONTNEED);
-    }
     return;
 oom:
     s->st = FORGE_ENOMEM;
@@ -514,6 +521,8 @@ static bool worker_init(worker *w, shared *sh, const fg_pipe_job *job, char deli
     w->sh = sh;
     fg_byte_source none = {mem_read, &w->src};
     w->reader = fg_csv_new(a, none, delim);
+    if (w->reader)
+        fg_csv_set_limits(w->reader, job->max_record, 0);
     w->have_batch = fg_batch_init(&w->batch, a, prog, fg_batch_rows(prog));
     w->have_res = w->have_batch && fg_results_init(&w->res, a, prog, fg_batch_rows(prog));
     w->vals = fg_malloc(a, (prog->nkeys + prog->noutputs + 1) * sizeof *w->vals);
@@ -559,15 +568,15 @@ static void worker_free(worker *w, const fg_allocator *a, const fg_program *prog
 
 /* Cuts the next chunk into s. Returns 1 (a chunk), 0 (the input is done)
  * or -1 (read error in p->err, or out of memory: *oom). */
-static int next_chunk(fg_pipe *p, slot *s, size_t chunk, bool *oom)
+static int next_chunk(fg_pipe *p, slot *s, size_t chunk, size_t max_record, bool *oom)
 {
     uint64_t nl = 0;
+    s->tail = false;
     if (p->map) {
         if (p->pos >= p->map_len)
             return 0;
         size_t e = fg_chunk_end(p->map + p->pos, p->map_len - p->pos, chunk, p->delim, true, &nl);
         s->data = p->map + p->pos;
-        s->mapped = true;
         s->len = e;
         s->line = p->line;
         p->pos += e;
@@ -587,6 +596,23 @@ static int next_chunk(fg_pipe *p, slot *s, size_t chunk, bool *oom)
         e = fg_chunk_end(p->carry, p->carry_len, want ? want : 1, p->delim, p->src_eof, &nl);
         if (e)
             break;
+        if (p->carry_len >= max_record) { /* see slot.tail */
+            char *old = s->buf;
+            size_t oldcap = s->bufcap;
+            s->buf = p->carry;
+            s->data = s->buf;
+            s->bufcap = p->carry_cap;
+            s->len = p->carry_len;
+            s->line = p->line;
+            s->tail = true;
+            s->rest = p->src;
+            s->end_offset = p->carry_off + p->carry_len;
+            p->carry = old;
+            p->carry_cap = old ? oldcap : 0;
+            p->carry_len = 0;
+            p->src_eof = true; /* the tail's reader owns the rest */
+            return 1;
+        }
         target = p->carry_len * 2; /* a record longer than the buffer: read on */
     }
     /* The slot takes the carry buffer; the rest moves to the slot's old one. */
@@ -633,11 +659,12 @@ forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
 {
     const fg_program *prog = job->prog;
     unsigned nworkers = fg_pipe_workers(job->jobs);
-    bool table = job->mode == FG_RUN_EVAL &&
-                 (job->format == FG_FMT_TABLE || job->format == FG_FMT_MARKDOWN);
+    bool table =
+        job->mode == FG_RUN_EVAL && (job->format == FG_FMT_TABLE || job->format == FG_FMT_MARKDOWN);
     if (table)
         nworkers = 1;
-    size_t chunk = job->chunk_size ? job->chunk_size : getenv("FGCH") ? (size_t)atol(getenv("FGCH")) : PIPE_CHUNK;
+    size_t chunk = job->chunk_size ? job->chunk_size : PIPE_CHUNK;
+    size_t max_record = job->max_record ? job->max_record : FG_CSV_MAX_RECORD;
     forge_status st = FORGE_OK;
     /* The header line the run's writer holds goes out before any chunk. */
     if (job->mode == FG_RUN_EVAL && !table && !fg_writer_finish(job->writer)) {
@@ -662,8 +689,7 @@ forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
     sh.alloc = threads && p->alloc && p->alloc->fn ? &locked : p->alloc;
     p->alloc = sh.alloc; /* the cutting thread allocates through it too */
     sh.job = job;
-    sh.page = page_size();
-    sh.nslots = threads ? (getenv("FGSL") ? (uint32_t)atol(getenv("FGSL")) : 2 * nworkers + 2) : 1;
+    sh.nslots = threads ? 2 * nworkers + 2 : 1;
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.work_cv, NULL);
     pthread_cond_init(&sh.done_cv, NULL);
@@ -695,9 +721,9 @@ forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
             s->done = false;
             int r;
             if (threads) {
-                r = next_chunk(p, s, chunk, &nomem);
+                r = next_chunk(p, s, chunk, max_record, &nomem);
             } else {
-                r = next_chunk(p, s, chunk, &nomem);
+                r = next_chunk(p, s, chunk, max_record, &nomem);
                 if (r == 1) {
                     run_chunk(&ws[0], s);
                     s->done = true;
@@ -738,7 +764,8 @@ forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
             continue;
         if (s->st != FORGE_OK) {
             st = s->st;
-            snprintf(sum->message, sizeof sum->message, "out of memory");
+            snprintf(sum->message, sizeof sum->message, "%s",
+                     st == FORGE_EIO ? s->msg : "out of memory");
             goto stop;
         }
         if (s->err.len && !job->err.write(job->err.ud, s->err.data, s->err.len)) {

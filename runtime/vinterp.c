@@ -1257,11 +1257,13 @@ void fg_vinterp_free(fg_results *r)
     r->vpool = NULL;
 }
 
-/* The pool of res for batches of `rows` rows (NULL when out of memory). */
+/* The pool of res for batches of up to `rows` rows (NULL when out of
+ * memory). A smaller batch (the last of a chunk, runtime/pipeline.c) keeps
+ * the pool: reallocating it would refault its memory every chunk. */
 static struct fg_vpool *pool_for(fg_results *res, uint32_t rows)
 {
     struct fg_vpool *p = res->vpool;
-    if (p && p->rows == rows)
+    if (p && p->rows >= rows)
         return p;
     fg_vinterp_free(res);
     p = fg_malloc(res->alloc, sizeof *p);
@@ -1289,7 +1291,7 @@ static bool vinterp(const fg_program *prog, fg_batch *batch, fg_results *res,
     vm.batch = batch;
     vm.res = res;
     vm.rows = rows;
-    vm.buf_size = sizeof(vbuf) + (size_t)rows * 17;
+    vm.buf_size = sizeof(vbuf) + (size_t)p->rows * 17; /* the pool's buffers, rows <= p->rows */
     /* every buffer is free between batches */
     vm.all = p->all;
     vm.bytes = p->bytes;

@@ -23,21 +23,20 @@
 #include "runtime/pipeline.h"
 #include "runtime/policy_int.h"
 
-static const char *const POLICY =
-    "policy \"chunks\" version \"1\"\n"
-    "input {\n"
-    "  id   : str key\n"
-    "  name : str\n"
-    "  n    : num\n"
-    "  k    : int?\n"
-    "}\n"
-    "output name\n"
-    "output twice = n * 2\n"
-    "output part = n / (k ?? 1)\n"
-    "report by name {\n"
-    "  rows  = count()\n"
-    "  total = sum(n)\n"
-    "}\n";
+static const char *const POLICY = "policy \"chunks\" version \"1\"\n"
+                                  "input {\n"
+                                  "  id   : str key\n"
+                                  "  name : str\n"
+                                  "  n    : num\n"
+                                  "  k    : int?\n"
+                                  "}\n"
+                                  "output name\n"
+                                  "output twice = n * 2\n"
+                                  "output part = n / (k ?? 1)\n"
+                                  "report by name {\n"
+                                  "  rows  = count()\n"
+                                  "  total = sum(n)\n"
+                                  "}\n";
 
 static const char *const INPUTS[] = {
     /* plain, final newline */
@@ -53,7 +52,8 @@ static const char *const INPUTS[] = {
     /* an unclosed quote runs to the end of input */
     "id,name,n,k\n1,a,1,1\n2,\"open,2,2\n3,c,3,3\n4,d,4,4\n",
     /* a record far longer than the small chunks, ragged rows, bad cells */
-    "id,name,n,k\n1,\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+    "id,name,n,k\n1,"
+    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",1,1\n2,b,2\n"
     "3,c,x,3\n4,d,4,0\n5,e,5,5,extra\n,f,6,6\n",
     /* blank lines before the header, quotes right at line starts */
@@ -171,13 +171,14 @@ static long long piece_cb(void *ud, char *buf, size_t cap)
 
 /* The reference: one sequential reader over the whole input, as the
  * driver ran before the pipeline. */
-static void run_sequential(const char *data, bool report, result *res)
+static void run_sequential(const char *data, bool report, size_t max_record, result *res)
 {
     result_init(res);
     piece_src m = {data, strlen(data), 0, 7};
     fg_byte_source bs = {piece_read, &m};
     fg_csv_reader *rd = fg_csv_new(NULL, bs, ',');
     assert_non_null(rd);
+    fg_csv_set_limits(rd, max_record, 0);
     fg_csv_record header;
     fg_csv_status cs = fg_csv_next(rd, &header);
     if (cs == FG_CSV_EOF) {
@@ -199,8 +200,8 @@ static void run_sequential(const char *data, bool report, result *res)
     fg_type types[16];
     writer_cols(names, types);
     fg_byte_sink sink = {sb_sink, &res->out};
-    fg_writer *w = fg_writer_new(NULL, FG_FMT_CSV, sink, prog->nkeys + prog->noutputs, names,
-                                 types);
+    fg_writer *w =
+        fg_writer_new(NULL, FG_FMT_CSV, sink, prog->nkeys + prog->noutputs, names, types);
     assert_non_null(w);
     fg_report_acc *accs[4] = {0};
     for (uint32_t i = 0; i < prog->nreports; i++)
@@ -259,7 +260,7 @@ static void run_sequential(const char *data, bool report, result *res)
 
 /* The pipeline, as the driver runs it, from a file (mapped) or a stream. */
 static void run_pipeline(const char *path, const char *data, bool report, unsigned jobs,
-                         size_t chunk, result *res)
+                         size_t chunk, size_t max_record, result *res)
 {
     result_init(res);
     forge_run_options opt;
@@ -289,8 +290,8 @@ static void run_pipeline(const char *path, const char *data, bool report, unsign
     fg_type types[16];
     writer_cols(names, types);
     fg_byte_sink sink = {sb_sink, &res->out};
-    fg_writer *w = fg_writer_new(NULL, FG_FMT_CSV, sink, prog->nkeys + prog->noutputs, names,
-                                 types);
+    fg_writer *w =
+        fg_writer_new(NULL, FG_FMT_CSV, sink, prog->nkeys + prog->noutputs, names, types);
     assert_non_null(w);
     fg_report_acc *accs[4] = {0};
     for (uint32_t i = 0; i < prog->nreports; i++)
@@ -309,6 +310,7 @@ static void run_pipeline(const char *path, const char *data, bool report, unsign
         .err = {sb_sink, &res->err},
         .jobs = jobs,
         .chunk_size = chunk,
+        .max_record = max_record,
     };
     res->st = fg_pipe_run(p, &job, &sum);
     assert_true(fg_writer_finish(w));
@@ -344,12 +346,12 @@ static void assert_same(const result *want, const result *got, size_t input, uns
     }
 }
 
-/* Every chunk size, with each of jobs[] on the mapped file and each of
- * sjobs[] on the stream. */
-static void check_input(size_t i, bool report, const unsigned *jobs, size_t njobs,
-                        const unsigned *sjobs, size_t nsjobs)
+/* Each of the chunk sizes, with each of jobs[] on the mapped file and each
+ * of sjobs[] on the stream. */
+static void check_data(size_t i, const char *data, bool report, size_t max_record,
+                       const size_t *chunks, size_t nchunks, const unsigned *jobs, size_t njobs,
+                       const unsigned *sjobs, size_t nsjobs)
 {
-    const char *data = INPUTS[i];
     char path[128];
     snprintf(path, sizeof path, "%s/d%zu.csv", tmpdir, i);
     FILE *f = fopen(path, "wb");
@@ -357,27 +359,40 @@ static void check_input(size_t i, bool report, const unsigned *jobs, size_t njob
     fwrite(data, 1, strlen(data), f);
     fclose(f);
     result want;
-    run_sequential(data, report, &want);
-    static const size_t big[] = {100, 1000, 4096, (size_t)1 << 20, 0};
-#ifdef FG_TEST_QUICK /* sanitizer builds: a few sizes only */
-    size_t nsmall = 3;
-#else
-    size_t nsmall = 64;
-#endif
-    for (size_t c = 1; c <= nsmall + sizeof big / sizeof big[0]; c++) {
-        size_t chunk = c <= nsmall ? c : big[c - nsmall - 1];
+    run_sequential(data, report, max_record, &want);
+    for (size_t c = 0; c < nchunks; c++) {
         for (int mapped = 0; mapped < 2; mapped++) {
             const unsigned *js = mapped ? jobs : sjobs;
             for (size_t j = 0; j < (mapped ? njobs : nsjobs); j++) {
                 result got;
-                run_pipeline(mapped ? path : NULL, data, report, js[j], chunk, &got);
-                assert_same(&want, &got, i, js[j], chunk, mapped);
+                run_pipeline(mapped ? path : NULL, data, report, js[j], chunks[c], max_record,
+                             &got);
+                assert_same(&want, &got, i, js[j], chunks[c], mapped);
                 result_free(&got);
             }
         }
     }
     result_free(&want);
     remove(path);
+}
+
+/* Every chunk size from 1 to 64 bytes (a few in sanitizer builds) and a few
+ * large ones, the default (0) included. */
+static void check_input(size_t i, bool report, const unsigned *jobs, size_t njobs,
+                        const unsigned *sjobs, size_t nsjobs)
+{
+    size_t chunks[64 + 5], n = 0;
+#ifdef FG_TEST_QUICK
+    size_t nsmall = 3;
+#else
+    size_t nsmall = 64;
+#endif
+    for (size_t c = 1; c <= nsmall; c++)
+        chunks[n++] = c;
+    static const size_t big[] = {100, 1000, 4096, (size_t)1 << 20, 0};
+    for (size_t k = 0; k < 5; k++)
+        chunks[n++] = big[k];
+    check_data(i, INPUTS[i], report, 0, chunks, n, jobs, njobs, sjobs, nsjobs);
 }
 
 static void test_eval_every_chunk_size(void **state)
@@ -394,6 +409,29 @@ static void test_report_every_chunk_size(void **state)
     static const unsigned jobs[] = {1, 5}, sjobs[] = {3};
     for (size_t i = 0; i < NINPUTS; i++)
         check_input(i, true, jobs, 2, sjobs, 1);
+}
+
+/* Records over the record limit (lowered to 1000 bytes here): skipped to
+ * their end as row errors; an unclosed quote makes the rest of a stream the
+ * last chunk, read in constant memory, exactly as one reader would. */
+static void test_record_limit(void **state)
+{
+    (void)state;
+    /* past the 64 KiB the header is looked for in, so the stream is read on */
+    static char data[3][160000], big[70001];
+    memset(big, 'y', 70000);
+    big[70000] = '\0';
+    snprintf(data[0], sizeof data[0], "id,name,n,k\n1,a,1,1\n2,\"x%s", big);
+    snprintf(data[1], sizeof data[1], "id,name,n,k\n1,a,1,1\n2,%s,2,2\n3,c,3,3\n4,\"%s\",4,4\n",
+             big, big);
+    size_t m = (size_t)snprintf(data[2], sizeof data[2], "id,name,n,k\n2,\"");
+    for (int k = 0; k < 700; k++)
+        m += (size_t)snprintf(data[2] + m, sizeof data[2] - m, "%.99s\n", big);
+    snprintf(data[2] + m, sizeof data[2] - m, "\",2,2\n3,c,3,3\n");
+    static const size_t chunks[] = {1, 7, 64, 999, 1000, 1001, 4096, 0};
+    static const unsigned jobs[] = {1, 2, 4}, sjobs[] = {1, 3};
+    for (size_t i = 0; i < 3; i++)
+        check_data(100 + i, data[i], false, 1000, chunks, 8, jobs, 3, sjobs, 2);
 }
 
 /* The chunker alone: boundaries of a known input, line counts. */
@@ -510,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_scans_identical),
         cmocka_unit_test(test_eval_every_chunk_size),
         cmocka_unit_test(test_report_every_chunk_size),
+        cmocka_unit_test(test_record_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
