@@ -21,6 +21,7 @@ typedef struct fc_options {
     const char *includes[FC_MAX_INCLUDES];
     size_t nincludes;
     bool quiet, help, dump_ir;
+    bool werror;             /* check --werror: warnings fail the compile */
     bool totals;             /* report --totals: totals row in csv/tsv/jsonl too */
     bool no_cache;           /* --no-cache: do not use the JIT's compiled-code cache */
     unsigned jobs;           /* eval/report -j N: worker threads (0: every core) */

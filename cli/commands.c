@@ -86,6 +86,7 @@ static forge_policy *compile(const fc_options *o, int *rc)
     cfg.on_diag = print_diag;
     cfg.include_dirs = o->includes;
     cfg.ninclude_dirs = o->nincludes;
+    cfg.werror = o->werror;
     forge_policy *p = NULL;
     forge_status st = forge_compile_file(&cfg, o->policy, &p);
     *rc = exit_code(st);

@@ -86,7 +86,8 @@ static void print_command_help(const char *cmd)
                "compiles (warnings allowed), 1 when it does not.\n\n"
                "options:\n"
                "  -I DIR                search DIR for imported policy files\n"
-               "  --dump-ir             print the typed IR the engines execute\n");
+               "  --dump-ir             print the typed IR the engines execute\n"
+               "  --werror              treat warnings as errors (exit 1)\n");
     } else if (strcmp(cmd, "test") == 0) {
         printf("usage: forgec test POLICY [options]\n\n"
                "Runs the policy's own `test` blocks. Prints each test's outcome, each failed\n"

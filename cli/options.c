@@ -140,6 +140,10 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
             o->dump_ir = true;
             continue;
         }
+        if (strcmp(name, "--werror") == 0 && strcmp(cmd, "check") == 0) {
+            o->werror = true;
+            continue;
+        }
         if (strcmp(name, "--coverage") == 0 && strcmp(cmd, "test") == 0) {
             o->coverage = true;
             continue;

@@ -97,6 +97,7 @@ typedef struct forge_config {
      * still pick their engine from forge_run_options). */
     forge_engine engine;
     int jit_no_cache; /* with FORGE_ENGINE_JIT: skip the compiled-code cache */
+    int werror;       /* non-zero: warnings are reported as errors and fail the compile */
 } forge_config;
 
 /* Defaults: C allocator, no diagnostic callback, no include dirs, no

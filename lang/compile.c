@@ -15,6 +15,7 @@
 
 #include "check_int.h"
 #include "compile.h"
+#include "lint.h"
 #include "parse.h"
 
 typedef struct ld {
@@ -284,6 +285,10 @@ static fg_program *compile(const fg_allocator *alloc, fg_sources *src, fg_diags 
         ((fg_decl *)ch.decls.items[i])->order = i;
     if (!fg_chk_run(&ch) || !fg_cost_check(&ch.decls, alloc, diags))
         goto done;
+    if (!fg_lint_run(&ch, file)) {
+        fg_diag_add_nospan(diags, FG_SEV_ERROR, NULL, "out of memory");
+        goto done;
+    }
     prog = fg_lower(&ch);
     if (prog && !copy_sources(prog, src)) {
         fg_program_free(prog);

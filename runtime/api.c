@@ -126,7 +126,18 @@ static forge_status compile_common(const forge_config *cfg, const char *name, co
     fg_compile_options copt = {cfg->include_dirs, cfg->ninclude_dirs, NULL};
     p->prog = path ? fg_compile_file(&p->alloc, &src, &diags, name, path, &copt)
                    : fg_compile_string(&p->alloc, &src, &diags, name, text, len, &copt);
+    if (cfg->werror) { /* --werror: every warning becomes an error */
+        for (uint32_t i = 0; i < diags.n; i++)
+            if (diags.items[i].severity == FG_SEV_WARNING) {
+                diags.items[i].severity = FG_SEV_ERROR;
+                diags.nerrors++;
+            }
+    }
     deliver_diags(cfg, &p->alloc, p->prog ? &p->prog->sources : &src, &diags);
+    if (p->prog && diags.nerrors) {
+        fg_program_free(p->prog);
+        p->prog = NULL;
+    }
     bool oom = diags.oom || p->watch.failed;
     p->watch.active = false;
     uint32_t nerrors = diags.nerrors;

@@ -841,6 +841,7 @@ typedef struct job {
     results *r;
     size_t from, n;
     forge_status st;
+    size_t nerrors; /* this thread's count: summed after join, not shared */
 } job;
 
 static void *thread_main(void *ud)
@@ -848,8 +849,11 @@ static void *thread_main(void *ud)
     job *j = ud;
     forge_session *s = NULL;
     j->st = forge_session_new(j->p, &s);
+    results mine = *j->r; /* the same arrays (disjoint slices), a private count */
+    mine.nerrors = 0;
     if (j->st == FORGE_OK)
-        j->st = eval_cols(s, j->c, j->from, j->n, j->r);
+        j->st = eval_cols(s, j->c, j->from, j->n, &mine);
+    j->nerrors = mine.nerrors;
     /* strings point into the session: compare before freeing it */
     for (size_t k = j->from; j->st == FORGE_EROWS && k < j->from + j->n; k++)
         if (j->r->label[k])
@@ -875,13 +879,15 @@ static void threads_on(forge_engine engine)
     job jobs[NTHREADS];
     size_t per = THREAD_ROWS / NTHREADS;
     for (int t = 0; t < NTHREADS; t++) {
-        jobs[t] = (job){p, &c, &many, (size_t)t * per, per, FORGE_OK};
+        jobs[t] = (job){p, &c, &many, (size_t)t * per, per, FORGE_OK, 0};
         assert_int_equal(pthread_create(&th[t], NULL, thread_main, &jobs[t]), 0);
     }
     for (int t = 0; t < NTHREADS; t++) {
         pthread_join(th[t], NULL);
         assert_int_equal(jobs[t].st, FORGE_EROWS);
     }
+    for (int t = 0; t < NTHREADS; t++) /* after every join: threads read `many` */
+        many.nerrors += jobs[t].nerrors;
     for (size_t k = 0; k < THREAD_ROWS; k++) {
         assert_int_equal(one.err[k], many.err[k]);
         assert_int_equal(one.ok[k], many.ok[k]);

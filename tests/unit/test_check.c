@@ -162,6 +162,37 @@ static void expect_error(const char *text, const char *msg, uint32_t line, uint3
     run_free(r);
 }
 
+/* lang/lint.c: failed() uses every rule; `output x` uses x; inputs read
+ * only by a rule are used; a rule nothing reads is reported without failed(). */
+static void test_lint_uses(void **state)
+{
+    (void)state;
+    run *r = compile_text("input {\n  id : str key\n  a : int\n  b : int\n}\n"
+                          "let twice = a * 2\n"
+                          "rule r1: b > 0\n"
+                          "output twice\n"
+                          "output reasons = failed()\n");
+    assert_non_null(r->prog);
+    if (r->diags.nwarnings)
+        print_diags(r);
+    assert_int_equal(r->diags.nwarnings, 0);
+    run_free(r);
+    r = compile_text("input {\n  id : str key\n  b : int\n}\n"
+                     "rule r1: b > 0\n"
+                     "decide d {\n  when true => 1\n  when b > 1 => 2\n  otherwise => 3\n}\n");
+    assert_non_null(r->prog);
+    expect_diag(r, FG_SEV_WARNING,
+                "rule `r1` is not used by any decide or output (its message still appears in "
+                "failed())",
+                5, 6, NULL);
+    expect_diag(r, FG_SEV_WARNING, "`d` is declared but never used", 6, 8, NULL);
+    expect_diag(r, FG_SEV_WARNING, "this arm is never taken: an earlier arm always matches first",
+                8, 3, NULL);
+    expect_diag(r, FG_SEV_NOTE, "the earlier arm is here", 7, 3, NULL);
+    assert_int_equal(r->diags.nwarnings, 4); /* and the otherwise arm */
+    run_free(r);
+}
+
 static int find_slot(const fg_program *p, const char *name)
 {
     for (uint32_t i = 0; i < p->nslots; i++)
@@ -201,7 +232,14 @@ static void test_spec_example(void **state)
         print_diags(r);
     assert_non_null(r->prog);
     assert_int_equal(r->diags.nerrors, 0);
-    assert_int_equal(r->diags.nwarnings, 0);
+    /* the example's `productivity` is never output (lang/lint.c): exactly
+     * these four warnings, nothing else */
+    assert_int_equal(r->diags.nwarnings, 4);
+    expect_diag(r, FG_SEV_WARNING, "`output_t` is declared but never used", 8, 3,
+                "remove it, or output it");
+    expect_diag(r, FG_SEV_WARNING, "`employees` is declared but never used", 9, 3, NULL);
+    expect_diag(r, FG_SEV_WARNING, "`per_worker` is declared but never used", 33, 4, "remove it");
+    expect_diag(r, FG_SEV_WARNING, "`productivity` is declared but never used", 35, 5, NULL);
     const fg_program *p = r->prog;
     assert_string_equal(p->policy_name, "forging-access");
     assert_string_equal(p->policy_version, "2004.1");
@@ -749,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_unique_overlap),
         cmocka_unit_test(test_catch_all_warning),
+        cmocka_unit_test(test_lint_uses),
         cmocka_unit_test(test_const_errors),
         cmocka_unit_test(test_outputs),
         cmocka_unit_test(test_reports),
