@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench clean format fuzz test-asan test-valgrind test-nollvm
+.PHONY: all deps configure build demo test bench clean format fuzz test-asan test-valgrind test-nollvm test-tsan
 
 all: build
 
@@ -54,6 +54,14 @@ test-nollvm: deps
 	cmake -S . -B build-nollvm -DFORGE_WITH_LLVM=OFF -DFORGE_WERROR=ON
 	cmake --build build-nollvm -j $(JOBS)
 	cd build-nollvm && ctest --output-on-failure -j $(JOBS) -LE limits
+
+# The public API's thread test (8 threads, one policy, both engines) under ThreadSanitizer.
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="$(TSAN_FLAGS) -O1" \
+	  -DCMAKE_EXE_LINKER_FLAGS="$(TSAN_FLAGS)" -DCMAKE_SHARED_LINKER_FLAGS="$(TSAN_FLAGS)"
+	cmake --build build-tsan -j $(JOBS) --target test_api
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R 'unit/test_api'
 
 test-valgrind: build
 	tests/valgrind.sh $(BUILD)/forgec
