@@ -71,7 +71,7 @@ void forge_run_options_init(forge_run_options *opt)
 }
 
 /* Hands every diagnostic, in source order, to the host's callback. */
-static void deliver_diags(const forge_config *cfg, const fg_allocator *alloc,
+void fg_api_deliver_diags(const forge_config *cfg, const fg_allocator *alloc,
                           const fg_sources *src, fg_diags *diags)
 {
     if (!cfg->on_diag)
@@ -133,7 +133,7 @@ static forge_status compile_common(const forge_config *cfg, const char *name, co
                 diags.nerrors++;
             }
     }
-    deliver_diags(cfg, &p->alloc, p->prog ? &p->prog->sources : &src, &diags);
+    fg_api_deliver_diags(cfg, &p->alloc, p->prog ? &p->prog->sources : &src, &diags);
     if (p->prog && diags.nerrors) {
         fg_program_free(p->prog);
         p->prog = NULL;

@@ -10,37 +10,6 @@
 #include "diff.h"
 #include "policy_int.h"
 
-static void deliver(const forge_config *cfg, const fg_allocator *alloc, const fg_sources *src,
-                    fg_diags *diags)
-{
-    if (!cfg->on_diag)
-        return;
-    fg_diags_sort(diags);
-    fg_strbuf sb;
-    fg_strbuf_init(&sb, alloc);
-    for (uint32_t i = 0; i < diags->n; i++) {
-        const fg_diag *d = &diags->items[i];
-        forge_diag out;
-        memset(&out, 0, sizeof out);
-        out.severity = d->severity == FG_SEV_ERROR     ? FORGE_SEV_ERROR
-                       : d->severity == FG_SEV_WARNING ? FORGE_SEV_WARNING
-                                                       : FORGE_SEV_NOTE;
-        if (d->has_span && d->span.file < src->nfiles) {
-            fg_linecol lc = fg_sources_linecol(src, d->span.file, d->span.start);
-            out.file = src->files[d->span.file]->name;
-            out.line = lc.line;
-            out.column = lc.col;
-        }
-        out.message = d->message ? d->message : "";
-        out.hint = d->hint;
-        fg_strbuf_clear(&sb);
-        fg_diag_render(src, d, &sb);
-        out.rendered = sb.data ? sb.data : "";
-        cfg->on_diag(cfg->diag_ud, &out);
-    }
-    fg_strbuf_free(&sb);
-}
-
 forge_status forge_format_source(const forge_config *cfg, const char *name, const char *text,
                                  size_t len, forge_write_fn write, void *ud)
 {
@@ -65,7 +34,7 @@ forge_status forge_format_source(const forge_config *cfg, const char *name, cons
     } else if (write(ud, out.data ? out.data : "", out.len) != 0) {
         st = FORGE_EIO;
     }
-    deliver(cfg, &alloc, &src, &diags);
+    fg_api_deliver_diags(cfg, &alloc, &src, &diags);
     fg_strbuf_free(&out);
     fg_diags_free(&diags);
     fg_sources_free(&src);

@@ -1107,20 +1107,6 @@ static void key_list(fg_strbuf *sb, const fg_program *p)
     fg_strbuf_addc(sb, ')');
 }
 
-static char delimiter_for(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    static const char *const tabs[] = {".tsv", ".tab", ".tsv.gz", ".tab.gz"};
-    size_t n = strlen(b);
-    for (int i = 0; i < 4; i++) {
-        size_t m = strlen(tabs[i]);
-        if (n >= m && strcmp(b + n - m, tabs[i]) == 0)
-            return '\t';
-    }
-    return ',';
-}
-
 forge_status fg_diff_run(const fg_allocator *alloc, const fg_program *oldp, const fg_program *newp,
                          const forge_run_options *opt, const forge_diff_options *dopt,
                          forge_diff_summary *sum)
@@ -1167,7 +1153,7 @@ forge_status fg_diff_run(const fg_allocator *alloc, const fg_program *oldp, cons
         st = FORGE_EIO;
         goto done;
     }
-    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : delimiter_for(opt->data_path);
+    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : fg_driver_delimiter_for(opt->data_path);
     d.reader = fg_csv_new(alloc, fg_file_source_bytes(d.fs), delim);
     if (!d.reader) {
         st = fail(&d, FORGE_ENOMEM, oom, NULL);

@@ -41,7 +41,7 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* Tab for .tsv/.tab files (also gzipped), comma otherwise. */
-static char delimiter_for(const char *path)
+char fg_driver_delimiter_for(const char *path)
 {
     const char *b = base_name(path);
     if (ends_with(b, ".tsv") || ends_with(b, ".tab") || ends_with(b, ".tsv.gz") ||
@@ -51,7 +51,7 @@ static char delimiter_for(const char *path)
 }
 
 /* Splits "NA,N/A" into an array of strings allocated in ar. */
-static const char **split_na(fg_arena *ar, const char *na, uint32_t *n)
+const char **fg_driver_split_na(fg_arena *ar, const char *na, uint32_t *n)
 {
     *n = 0;
     if (!na || !*na)
@@ -239,7 +239,7 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
                             : is_stdin         ? "<stdin>"
                                                : opt->data_path;
 
-    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : delimiter_for(opt->data_path);
+    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : fg_driver_delimiter_for(opt->data_path);
     fg_csv_record header;
     st = fg_pipe_open(&r.pipe, alloc, opt, delim, data_name, &header, sum);
     if (st != FORGE_OK)
@@ -256,7 +256,7 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
         goto done;
     }
     fg_strbuf_free(&msg);
-    r.schema.na = split_na(&r.arena, opt->na, &r.schema.nna);
+    r.schema.na = fg_driver_split_na(&r.arena, opt->na, &r.schema.nna);
 
     if (mode == FG_RUN_EVAL) {
         r.writer = make_writer(&r, opt, &out);

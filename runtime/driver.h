@@ -27,4 +27,9 @@ void fg_driver_error_line(fg_strbuf *sb, const fg_program *prog, const char *dat
 /* The byte source over opt->read (runtime/api_stream.c). */
 struct fg_byte_source fg_api_read_source(const forge_run_options *opt);
 
+/* Tab for *.tsv / *.tab files (also gzipped), comma otherwise. */
+char fg_driver_delimiter_for(const char *path);
+/* Splits "NA,N/A" into strings allocated in ar; *n gets the count. */
+const char **fg_driver_split_na(fg_arena *ar, const char *na, uint32_t *n);
+
 #endif

@@ -809,51 +809,6 @@ void forge_explain_options_init(forge_explain_options *xo)
     xo->limit = 10;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Same choice as eval: tab for .tsv/.tab files (also gzipped). */
-static char delimiter_for(const char *path)
-{
-    const char *b = base_name(path);
-    if (ends_with(b, ".tsv") || ends_with(b, ".tab") || ends_with(b, ".tsv.gz") ||
-        ends_with(b, ".tab.gz"))
-        return '\t';
-    return ',';
-}
-
-static const char **split_na(fg_arena *ar, const char *na, uint32_t *n)
-{
-    *n = 0;
-    if (!na || !*na)
-        return NULL;
-    uint32_t count = 1;
-    for (const char *p = na; *p; p++)
-        count += *p == ',';
-    const char **out = fg_arena_alloc(ar, count * sizeof *out);
-    if (!out)
-        return NULL;
-    const char *start = na;
-    for (const char *p = na;; p++) {
-        if (*p == ',' || *p == '\0') {
-            out[(*n)++] = fg_arena_strndup(ar, start, (size_t)(p - start));
-            if (*p == '\0')
-                break;
-            start = p + 1;
-        }
-    }
-    return out;
-}
-
 static forge_status xfail(forge_summary *sum, forge_status st, const char *msg, const char *a)
 {
     snprintf(sum->message, sizeof sum->message, msg, a ? a : "");
@@ -972,7 +927,7 @@ forge_status forge_explain(const forge_policy *pol, const forge_run_options *opt
         st = FORGE_EIO;
         goto done;
     }
-    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : delimiter_for(opt->data_path);
+    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : fg_driver_delimiter_for(opt->data_path);
     r.reader = fg_csv_new(alloc, fg_file_source_bytes(r.fs), delim);
     if (!r.reader) {
         st = FORGE_ENOMEM;
@@ -999,7 +954,7 @@ forge_status forge_explain(const forge_policy *pol, const forge_run_options *opt
         goto done;
     }
     fg_strbuf_free(&msg);
-    r.schema.na = split_na(&r.arena, opt->na, &r.schema.nna);
+    r.schema.na = fg_driver_split_na(&r.arena, opt->na, &r.schema.nna);
     r.have_batch = fg_batch_init(&r.batch, alloc, prog, fg_batch_rows(prog));
     r.have_res = r.have_batch && fg_results_init(&r.res, alloc, prog, fg_batch_rows(prog));
     r.have_trace = r.have_res && fg_trace_init(&r.trace, alloc, prog);
