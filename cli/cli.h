@@ -11,12 +11,12 @@ typedef struct fc_options {
     const char *cmd;
     const char *policy;
     const char *data;
-    const char *output;      /* -o FILE, or NULL for standard output */
-    const char *errors;      /* --errors FILE, or NULL for standard error */
+    const char *output; /* -o FILE, or NULL for standard output */
+    const char *errors; /* --errors FILE, or NULL for standard error */
     forge_format format;
     bool format_given;
     forge_engine engine;
-    char delimiter;          /* 0: from the data file's name */
+    char delimiter; /* 0: from the data file's name */
     const char *na;
     const char *includes[FC_MAX_INCLUDES];
     size_t nincludes;
@@ -31,7 +31,7 @@ typedef struct fc_options {
     forge_emit_kind emit;    /* compile --emit llvm|asm|obj (default obj) */
     bool coverage;           /* test --coverage (also set by --coverage-min) */
     bool coverage_min_given;
-    double coverage_min;     /* test --coverage-min PCT */
+    double coverage_min; /* test --coverage-min PCT */
 } fc_options;
 
 /* Parses the arguments after the command. Returns -1 when the command

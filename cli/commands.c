@@ -37,8 +37,8 @@ static forge_status read_header_line(const char *path, char **line, forge_summar
     if (f)
         fclose(f);
     if (n <= 0) {
-        snprintf(sum->message, sizeof sum->message, "cannot read a header line from %s: %s",
-                 path, f && n < 0 && !e ? "empty file" : strerror(e));
+        snprintf(sum->message, sizeof sum->message, "cannot read a header line from %s: %s", path,
+                 f && n < 0 && !e ? "empty file" : strerror(e));
         return FORGE_EIO;
     }
     while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
@@ -66,15 +66,24 @@ static int write_file(void *ud, const char *data, size_t len)
 static int exit_code(forge_status st)
 {
     switch (st) {
-    case FORGE_OK: return 0;
-    case FORGE_ECOMPILE: return 1;
-    case FORGE_EUSAGE: return 2;
-    case FORGE_EROWS: return 3;
-    case FORGE_ETESTS: return 1;
-    case FORGE_EIO: return 4;
-    case FORGE_ENOMEM: return 4;
-    case FORGE_ENOTFOUND: return 2; /* embedding API statuses: not made by the CLI */
-    case FORGE_ETYPE: return 2;
+    case FORGE_OK:
+        return 0;
+    case FORGE_ECOMPILE:
+        return 1;
+    case FORGE_EUSAGE:
+        return 2;
+    case FORGE_EROWS:
+        return 3;
+    case FORGE_ETESTS:
+        return 1;
+    case FORGE_EIO:
+        return 4;
+    case FORGE_ENOMEM:
+        return 4;
+    case FORGE_ENOTFOUND:
+        return 2; /* embedding API statuses: not made by the CLI */
+    case FORGE_ETYPE:
+        return 2;
     }
     return 4;
 }
@@ -270,7 +279,8 @@ int fc_cmd_run(const fc_options *o, bool report)
         free(tmp_path);
     }
     if (st != FORGE_OK && st != FORGE_EROWS) {
-        fprintf(stderr, "forgec: error: %s\n", sum.message[0] ? sum.message : forge_status_text(st));
+        fprintf(stderr, "forgec: error: %s\n",
+                sum.message[0] ? sum.message : forge_status_text(st));
     } else if (!o->quiet) {
         fprintf(stderr, "forgec: %llu rows read, %llu evaluated, %llu in error\n",
                 (unsigned long long)sum.rows_read, (unsigned long long)sum.rows_evaluated,
@@ -332,7 +342,8 @@ int fc_cmd_compile(const fc_options *o)
         free(tmp_path);
     }
     if (st != FORGE_OK)
-        fprintf(stderr, "forgec: error: %s\n", sum.message[0] ? sum.message : forge_status_text(st));
+        fprintf(stderr, "forgec: error: %s\n",
+                sum.message[0] ? sum.message : forge_status_text(st));
     forge_policy_free(p);
     return exit_code(st);
 }

@@ -66,16 +66,17 @@ static void print_command_help(const char *cmd)
                "options:\n%s",
                data_options_text);
     } else if (strcmp(cmd, "report") == 0) {
-        printf("usage: forgec report POLICY DATA [options]\n\n"
-               "Evaluates POLICY on DATA and writes its report blocks, each with its own header\n"
-               "row, separated by one empty line. Writes an aligned table when standard output is\n"
-               "a terminal, CSV otherwise, unless --format says (also markdown: a GitHub pipe\n"
-               "table). Tables and markdown show numbers with thousands separators and end each\n"
-               "report with `by` in a `total` row; csv, tsv and jsonl stay exact and show totals\n"
-               "only with --totals (a leading `row` column: `group` or `total`).\n\n"
-               "options:\n%s"
-               "  --totals              csv/tsv/jsonl: add the totals row of each report with `by`\n",
-               data_options_text);
+        printf(
+            "usage: forgec report POLICY DATA [options]\n\n"
+            "Evaluates POLICY on DATA and writes its report blocks, each with its own header\n"
+            "row, separated by one empty line. Writes an aligned table when standard output is\n"
+            "a terminal, CSV otherwise, unless --format says (also markdown: a GitHub pipe\n"
+            "table). Tables and markdown show numbers with thousands separators and end each\n"
+            "report with `by` in a `total` row; csv, tsv and jsonl stay exact and show totals\n"
+            "only with --totals (a leading `row` column: `group` or `total`).\n\n"
+            "options:\n%s"
+            "  --totals              csv/tsv/jsonl: add the totals row of each report with `by`\n",
+            data_options_text);
     } else if (strcmp(cmd, "fmt") == 0) {
         fc_help_fmt();
     } else if (strcmp(cmd, "diff") == 0) {
@@ -89,21 +90,22 @@ static void print_command_help(const char *cmd)
                "  --dump-ir             print the typed IR the engines execute\n"
                "  --werror              treat warnings as errors (exit 1)\n");
     } else if (strcmp(cmd, "test") == 0) {
-        printf("usage: forgec test POLICY [options]\n\n"
-               "Runs the policy's own `test` blocks. Prints each test's outcome, each failed\n"
-               "expectation with the actual values of its parts, and ends with the line\n"
-               "`N passed, N failed`. Exit 0 when all pass, 1 otherwise.\n\n"
-               "options:\n"
-               "  --engine ENGINE       jit (the default when this build has it) or interp\n"
-               "  --no-cache            do not use the jit's compiled-code cache\n"
-               "  --coverage            also report what the tests never exercised: rules never\n"
-               "                        seen passing or failing, decide arms and table rows never\n"
-               "                        taken, fns and lets never evaluated (FILE:LINE each), and\n"
-               "                        the total: covered items / all items, where the items are\n"
-               "                        each rule's two outcomes, each decide arm, each table row,\n"
-               "                        each fn and each let (measured with the interpreter)\n"
-               "  --coverage-min PCT    with --coverage: exit 1 when the total is below PCT\n"
-               "  -I DIR                search DIR for imported policy files\n");
+        printf(
+            "usage: forgec test POLICY [options]\n\n"
+            "Runs the policy's own `test` blocks. Prints each test's outcome, each failed\n"
+            "expectation with the actual values of its parts, and ends with the line\n"
+            "`N passed, N failed`. Exit 0 when all pass, 1 otherwise.\n\n"
+            "options:\n"
+            "  --engine ENGINE       jit (the default when this build has it) or interp\n"
+            "  --no-cache            do not use the jit's compiled-code cache\n"
+            "  --coverage            also report what the tests never exercised: rules never\n"
+            "                        seen passing or failing, decide arms and table rows never\n"
+            "                        taken, fns and lets never evaluated (FILE:LINE each), and\n"
+            "                        the total: covered items / all items, where the items are\n"
+            "                        each rule's two outcomes, each decide arm, each table row,\n"
+            "                        each fn and each let (measured with the interpreter)\n"
+            "  --coverage-min PCT    with --coverage: exit 1 when the total is below PCT\n"
+            "  -I DIR                search DIR for imported policy files\n");
     } else if (strcmp(cmd, "explain") == 0) {
         fc_explain_help();
     } else if (strcmp(cmd, "compile") == 0) {

@@ -73,8 +73,8 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
     o->format = FORGE_FORMAT_CSV;
     o->emit = FORGE_EMIT_OBJ;
     bool is_compile = strcmp(cmd, "compile") == 0;
-    bool known = takes_data(cmd) || strcmp(cmd, "check") == 0 || strcmp(cmd, "test") == 0 ||
-                 is_compile;
+    bool known =
+        takes_data(cmd) || strcmp(cmd, "check") == 0 || strcmp(cmd, "test") == 0 || is_compile;
     if (!known)
         return fc_usage_error("unknown command `%s`", cmd);
     const char *pos[3];
@@ -164,14 +164,15 @@ int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv)
             continue;
         }
         bool data_opt = takes_data(cmd);
-        bool valued = strcmp(name, "-I") == 0 ||
-                      (strcmp(name, "--engine") == 0 && strcmp(cmd, "check") != 0 && !is_compile) ||
-                      (is_compile && (strcmp(name, "--emit") == 0 || strcmp(name, "-o") == 0 ||
-                                      strcmp(name, "--output") == 0)) ||
-                      (data_opt && (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 ||
-                                    strcmp(name, "--format") == 0 || strcmp(name, "--errors") == 0 ||
-                                    strcmp(name, "--delimiter") == 0 || strcmp(name, "--na") == 0 ||
-                                    strcmp(name, "-j") == 0 || strcmp(name, "--jobs") == 0));
+        bool valued =
+            strcmp(name, "-I") == 0 ||
+            (strcmp(name, "--engine") == 0 && strcmp(cmd, "check") != 0 && !is_compile) ||
+            (is_compile && (strcmp(name, "--emit") == 0 || strcmp(name, "-o") == 0 ||
+                            strcmp(name, "--output") == 0)) ||
+            (data_opt && (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 ||
+                          strcmp(name, "--format") == 0 || strcmp(name, "--errors") == 0 ||
+                          strcmp(name, "--delimiter") == 0 || strcmp(name, "--na") == 0 ||
+                          strcmp(name, "-j") == 0 || strcmp(name, "--jobs") == 0));
         if (!valued)
             return fc_usage_error("unknown option `%s`", name);
         if (!val) {

@@ -41,25 +41,21 @@ FORGE_API const char *forge_version(void);
 
 /* Status codes. The CLI uses them as exit codes (0..4). */
 typedef enum forge_status {
-    FORGE_OK = 0,          /* everything evaluated / compiled / passed */
-    FORGE_ECOMPILE = 1,    /* the policy does not compile (see diagnostics) */
-    FORGE_EUSAGE = 2,      /* bad option or argument */
-    FORGE_EROWS = 3,       /* the run finished, but some rows are in error */
-    FORGE_EIO = 4,         /* input or output could not be read or written */
-    FORGE_ENOMEM = 5,      /* out of memory */
-    FORGE_ETESTS = 6,      /* some of the policy's tests failed */
-    FORGE_ENOTFOUND = 7,   /* no input/output/report/rule of that name or index */
-    FORGE_ETYPE = 8        /* a value of the wrong type for that input or output */
+    FORGE_OK = 0,        /* everything evaluated / compiled / passed */
+    FORGE_ECOMPILE = 1,  /* the policy does not compile (see diagnostics) */
+    FORGE_EUSAGE = 2,    /* bad option or argument */
+    FORGE_EROWS = 3,     /* the run finished, but some rows are in error */
+    FORGE_EIO = 4,       /* input or output could not be read or written */
+    FORGE_ENOMEM = 5,    /* out of memory */
+    FORGE_ETESTS = 6,    /* some of the policy's tests failed */
+    FORGE_ENOTFOUND = 7, /* no input/output/report/rule of that name or index */
+    FORGE_ETYPE = 8      /* a value of the wrong type for that input or output */
 } forge_status;
 
 /* A readable name for a status ("policy does not compile", ...). */
 FORGE_API const char *forge_status_text(forge_status s);
 
-typedef enum forge_severity {
-    FORGE_SEV_ERROR,
-    FORGE_SEV_WARNING,
-    FORGE_SEV_NOTE
-} forge_severity;
+typedef enum forge_severity { FORGE_SEV_ERROR, FORGE_SEV_WARNING, FORGE_SEV_NOTE } forge_severity;
 
 /* One compiler diagnostic. line/column are 1-based (0 when the diagnostic
  * has no position); rendered holds the full text as a compiler prints it
@@ -77,7 +73,11 @@ typedef void (*forge_diag_fn)(void *ud, const forge_diag *diag);
 /* realloc-like: size 0 frees ptr and returns NULL. */
 typedef void *(*forge_realloc_fn)(void *ud, void *ptr, size_t size);
 
-typedef enum forge_engine { FORGE_ENGINE_DEFAULT, FORGE_ENGINE_INTERP, FORGE_ENGINE_JIT } forge_engine;
+typedef enum forge_engine {
+    FORGE_ENGINE_DEFAULT,
+    FORGE_ENGINE_INTERP,
+    FORGE_ENGINE_JIT
+} forge_engine;
 
 typedef struct forge_config {
     /* Every allocation of the policy and of its sessions, rows and runs
@@ -155,8 +155,8 @@ typedef struct forge_run_options {
      * forge_report. The library never closes the stream. */
     forge_read_fn read;
     void *read_ud;
-    char delimiter;    /* 0: tab for *.tsv / *.tsv.gz / *.tab, else comma */
-    const char *na;    /* extra missing markers, comma-separated ("NA,N/A"), or NULL */
+    char delimiter;           /* 0: tab for *.tsv / *.tsv.gz / *.tab, else comma */
+    const char *na;           /* extra missing markers, comma-separated ("NA,N/A"), or NULL */
     forge_write_fn write_out; /* rows (eval) or report tables (report) */
     void *out_ud;
     forge_write_fn write_err; /* row error lines, one per row in error */
@@ -233,8 +233,8 @@ FORGE_API forge_status forge_run_tests_opt(const forge_policy *p, const forge_ru
 typedef enum forge_emit_kind { FORGE_EMIT_LLVM, FORGE_EMIT_ASM, FORGE_EMIT_OBJ } forge_emit_kind;
 /* Writes the policy's code as LLVM IR text, assembly or a native object.
  * FORGE_EUSAGE in a build without LLVM; the reason goes to sum->message. */
-FORGE_API forge_status forge_emit(const forge_policy *p, forge_emit_kind kind,
-                                  forge_write_fn write, void *ud, forge_summary *sum);
+FORGE_API forge_status forge_emit(const forge_policy *p, forge_emit_kind kind, forge_write_fn write,
+                                  void *ud, forge_summary *sum);
 
 /* A dump of the policy's typed IR (for `forgec check --dump-ir`). The text
  * is handed to write. */
@@ -247,12 +247,12 @@ FORGE_API forge_status forge_dump_ir(const forge_policy *p, forge_write_fn write
 typedef enum forge_explain_format { FORGE_EXPLAIN_TEXT, FORGE_EXPLAIN_JSON } forge_explain_format;
 
 typedef struct forge_explain_options {
-    const char *key;        /* rows whose key text (key columns joined by '/') is this */
-    unsigned long long line; /* or the row whose record starts on this line (0: unused) */
-    const char *where;      /* or rows (not in error) where this bool expression is true */
-    unsigned limit;         /* at most this many rows (0: 10) */
+    const char *key;             /* rows whose key text (key columns joined by '/') is this */
+    unsigned long long line;     /* or the row whose record starts on this line (0: unused) */
+    const char *where;           /* or rows (not in error) where this bool expression is true */
+    unsigned limit;              /* at most this many rows (0: 10) */
     forge_explain_format format; /* text, or JSON: one document per row, one per line */
-    forge_diag_fn on_diag;  /* diagnostics about `where` (may be NULL) */
+    forge_diag_fn on_diag;       /* diagnostics about `where` (may be NULL) */
     void *diag_ud;
 } forge_explain_options;
 
@@ -279,10 +279,9 @@ typedef struct forge_coverage {
  * each fn and each let (evaluated). One line per item not covered
  * (`policy.fp:64: rule quality never failed`), in source order, goes to
  * write. Returns FORGE_OK or FORGE_ETESTS like forge_run_tests. */
-FORGE_API forge_status forge_test_coverage(const forge_policy *p, forge_test_fn on_result,
-                                           void *ud, unsigned *passed, unsigned *failed,
-                                           forge_write_fn write, void *write_ud,
-                                           forge_coverage *cov);
+FORGE_API forge_status forge_test_coverage(const forge_policy *p, forge_test_fn on_result, void *ud,
+                                           unsigned *passed, unsigned *failed, forge_write_fn write,
+                                           void *write_ud, forge_coverage *cov);
 
 /* ---- fmt: the canonical layout of a policy ---- */
 
@@ -381,10 +380,8 @@ FORGE_API size_t forge_policy_ntests(const forge_policy *p);
  * (valid until forge_policy_free). FORGE_ENOTFOUND when i is out of
  * range, FORGE_EUSAGE for a NULL argument. */
 FORGE_API forge_status forge_policy_input(const forge_policy *p, size_t i, forge_input_info *out);
-FORGE_API forge_status forge_policy_output(const forge_policy *p, size_t i,
-                                           forge_output_info *out);
-FORGE_API forge_status forge_policy_report(const forge_policy *p, size_t i,
-                                           forge_report_info *out);
+FORGE_API forge_status forge_policy_output(const forge_policy *p, size_t i, forge_output_info *out);
+FORGE_API forge_status forge_policy_report(const forge_policy *p, size_t i, forge_report_info *out);
 /* The label of column c of report r (as in the report's header row). */
 FORGE_API forge_status forge_policy_report_column(const forge_policy *p, size_t r, size_t c,
                                                   const char **label);
@@ -462,9 +459,9 @@ FORGE_API forge_status forge_eval_row(forge_session *s, const forge_row *r);
 typedef struct forge_value {
     forge_type type;
     int missing;
-    int64_t i;   /* FORGE_TYPE_INT */
-    double n;    /* FORGE_TYPE_NUM */
-    int b;       /* FORGE_TYPE_BOOL */
+    int64_t i;     /* FORGE_TYPE_INT */
+    double n;      /* FORGE_TYPE_NUM */
+    int b;         /* FORGE_TYPE_BOOL */
     const char *s; /* FORGE_TYPE_STR */
     size_t len;
 } forge_value;
@@ -510,14 +507,14 @@ typedef enum forge_row_error_kind {
  * until its next evaluation). */
 typedef struct forge_row_error {
     forge_row_error_kind kind; /* FORGE_ROW_OK: the row was evaluated */
-    const char *reason;  /* fixed text: "division by zero", "missing value", ... */
-    const char *detail;  /* extra text, e.g. `bad num "12x"`; "" when none */
-    const char *message; /* as an eval error line says it, after the key:
-                            "column employees: missing value" or
-                            "policy.fp:12:7: division by zero" */
-    long column;         /* data errors: the input index; -1 otherwise */
-    const char *file;    /* evaluation errors: policy file, line, column */
-    unsigned line, col;  /* (file NULL and 0, 0 for data errors) */
+    const char *reason;        /* fixed text: "division by zero", "missing value", ... */
+    const char *detail;        /* extra text, e.g. `bad num "12x"`; "" when none */
+    const char *message;       /* as an eval error line says it, after the key:
+                                  "column employees: missing value" or
+                                  "policy.fp:12:7: division by zero" */
+    long column;               /* data errors: the input index; -1 otherwise */
+    const char *file;          /* evaluation errors: policy file, line, column */
+    unsigned line, col;        /* (file NULL and 0, 0 for data errors) */
 } forge_row_error;
 
 /* The error of the last row evaluated by forge_eval_row (kind

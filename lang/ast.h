@@ -59,7 +59,7 @@ typedef struct fg_strpart {
 
 typedef struct fg_expr {
     fg_expr_kind kind;
-    fg_span span;      /* the whole expression */
+    fg_span span;       /* the whole expression */
     bool parenthesized; /* written inside ( ) — kept for `forgec fmt` */
     uint32_t depth;     /* nesting: 1 for a leaf, 1 + deepest operand (fg_ast_nest) */
     union {
@@ -103,18 +103,18 @@ typedef struct fg_expr {
     };
 
     /* ---- checker annotations ---- */
-    fg_type type;           /* static type after checking */
-    struct fg_decl *decl;   /* NAME/CALL: the declaration referred to, if any */
-    int32_t param_index;    /* NAME: parameter of the enclosing fn/table, or -1 */
-    int32_t builtin;        /* CALL: fg_builtin id, or -1 */
-    bool widen;             /* an int that the context uses as num */
+    fg_type type;         /* static type after checking */
+    struct fg_decl *decl; /* NAME/CALL: the declaration referred to, if any */
+    int32_t param_index;  /* NAME: parameter of the enclosing fn/table, or -1 */
+    int32_t builtin;      /* CALL: fg_builtin id, or -1 */
+    bool widen;           /* an int that the context uses as num */
 } fg_expr;
 
 /* ---------------- declarations ---------------- */
 
 typedef enum fg_decl_kind {
-    FG_D_POLICY,  /* policy "name" version "v" */
-    FG_D_INPUT,   /* one field of an input { } block */
+    FG_D_POLICY, /* policy "name" version "v" */
+    FG_D_INPUT,  /* one field of an input { } block */
     FG_D_CONST,
     FG_D_LET,
     FG_D_FN,
@@ -246,10 +246,10 @@ typedef struct fg_decl {
     };
 
     /* ---- checker annotations ---- */
-    fg_type type;         /* value type of const/let/rule/decide/output/input */
-    uint32_t file;        /* file the declaration comes from */
-    int32_t index;        /* index in the IR (input, slot, fn or table), or -1 */
-    uint8_t visit;        /* cycle detection state */
+    fg_type type;  /* value type of const/let/rule/decide/output/input */
+    uint32_t file; /* file the declaration comes from */
+    int32_t index; /* index in the IR (input, slot, fn or table), or -1 */
+    uint8_t visit; /* cycle detection state */
     bool checked;
 } fg_decl;
 
@@ -299,8 +299,7 @@ fg_expr *fg_ast_call(fg_ast_builder *b, const char *name, fg_span name_span, fg_
 fg_expr *fg_ast_unary(fg_ast_builder *b, fg_unop op, fg_expr *operand, fg_span span);
 /* -literal folded into the literal (cells, fixtures). */
 fg_expr *fg_ast_negate_literal(fg_ast_builder *b, fg_expr *lit, fg_span span);
-fg_expr *fg_ast_binary(fg_ast_builder *b, fg_binop op, fg_expr *lhs, fg_span op_span,
-                       fg_expr *rhs);
+fg_expr *fg_ast_binary(fg_ast_builder *b, fg_binop op, fg_expr *lhs, fg_span op_span, fg_expr *rhs);
 fg_expr *fg_ast_if(fg_ast_builder *b, fg_expr *c, fg_expr *t, fg_expr *e, fg_span span);
 fg_expr *fg_ast_is(fg_ast_builder *b, fg_expr *x, bool present, fg_span span);
 fg_expr *fg_ast_in(fg_ast_builder *b, fg_expr *x, fg_ptrvec *items, fg_span span);
@@ -324,20 +323,18 @@ fg_input_attrs fg_ast_attr_from(fg_ast_builder *b, fg_input_attrs a, const char 
                                 fg_span span);
 fg_cell *fg_ast_cell(fg_ast_builder *b, fg_cell_kind kind, fg_expr *a, fg_expr *bb,
                      fg_ptrvec *items, fg_span span);
-fg_table_row *fg_ast_table_row(fg_ast_builder *b, fg_ptrvec *cells, fg_expr *result,
-                               fg_span span);
+fg_table_row *fg_ast_table_row(fg_ast_builder *b, fg_ptrvec *cells, fg_expr *result, fg_span span);
 fg_decide_arm *fg_ast_arm(fg_ast_builder *b, fg_expr *cond, fg_expr *value, fg_span span);
 fg_report_item *fg_ast_report_item(fg_ast_builder *b, const char *label, fg_span label_span,
                                    fg_expr *agg);
-fg_field_init *fg_ast_field(fg_ast_builder *b, const char *name, fg_span name_span,
-                            fg_expr *value);
+fg_field_init *fg_ast_field(fg_ast_builder *b, const char *name, fg_span name_span, fg_expr *value);
 
 fg_decl *fg_ast_policy(fg_ast_builder *b, const char *name, const char *version, fg_span span);
 fg_decl *fg_ast_input(fg_ast_builder *b, const char *name, fg_span name_span, fg_type type,
                       fg_span type_span, fg_input_attrs attrs, fg_span span);
 /* const / let / output (value may be NULL for `output x`). */
-fg_decl *fg_ast_valdecl(fg_ast_builder *b, fg_decl_kind kind, const char *name,
-                        fg_span name_span, fg_expr *value, fg_span span);
+fg_decl *fg_ast_valdecl(fg_ast_builder *b, fg_decl_kind kind, const char *name, fg_span name_span,
+                        fg_expr *value, fg_span span);
 fg_decl *fg_ast_fn(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *params,
                    fg_type result, fg_span result_span, fg_expr *body, fg_span span);
 fg_decl *fg_ast_table(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *params,
@@ -349,8 +346,8 @@ fg_decl *fg_ast_decide(fg_ast_builder *b, const char *name, fg_span name_span, f
                        fg_decide_arm *otherwise, fg_span span);
 fg_decl *fg_ast_report(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *by,
                        fg_ptrvec *items, fg_span span);
-fg_decl *fg_ast_fixture(fg_ast_builder *b, const char *name, fg_span name_span,
-                        fg_ptrvec *fields, fg_span span);
+fg_decl *fg_ast_fixture(fg_ast_builder *b, const char *name, fg_span name_span, fg_ptrvec *fields,
+                        fg_span span);
 fg_decl *fg_ast_test(fg_ast_builder *b, const char *title, const char *fixture,
                      fg_span fixture_span, fg_ptrvec *with, fg_ptrvec *expects, fg_span span);
 fg_decl *fg_ast_import(fg_ast_builder *b, const char *path, fg_span path_span, fg_span span);

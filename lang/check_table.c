@@ -452,8 +452,7 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
     }
     if (rows->n == 0) {
         fg_diag_add(ch->diags, FG_SEV_ERROR, d->name_span,
-                    "write at least one row, e.g. `| _ => ...`", "table `%s` has no rows",
-                    d->name);
+                    "write at least one row, e.g. `| _ => ...`", "table `%s` has no rows", d->name);
         return;
     }
     if (!catch_all) {

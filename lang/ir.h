@@ -41,7 +41,7 @@ typedef struct fg_input {
 
 typedef enum fg_slot_kind {
     FG_SLOT_LET,
-    FG_SLOT_RULE,   /* bool: true when the rule holds */
+    FG_SLOT_RULE, /* bool: true when the rule holds */
     FG_SLOT_DECIDE,
     FG_SLOT_OUTPUT, /* `output name = expr` */
     FG_SLOT_REPORT  /* a report's `by` value or aggregate argument; evaluated
@@ -125,14 +125,14 @@ typedef enum fg_agg {
     FG_AGG_AVG,      /* avg(x): exact sum / present count; empty when none */
     FG_AGG_MIN,
     FG_AGG_MAX,
-    FG_AGG_SHARE     /* share(cond): count_if / rows; empty when no rows */
+    FG_AGG_SHARE /* share(cond): count_if / rows; empty when no rows */
 } fg_agg;
 
 typedef struct fg_report_col {
     const char *label;
     fg_agg agg;
-    int32_t slot;  /* FG_SLOT_REPORT slot holding the argument, -1 for count() */
-    fg_type type;  /* type of the cell written (int or num) */
+    int32_t slot; /* FG_SLOT_REPORT slot holding the argument, -1 for count() */
+    fg_type type; /* type of the cell written (int or num) */
     fg_type arg_type;
 } fg_report_col;
 
@@ -156,8 +156,8 @@ typedef struct fg_expect {
 typedef struct fg_test {
     const char *title;
     fg_span span;
-    fg_value *inputs;        /* one per program input; missing unless given */
-    bool *given;             /* one per program input */
+    fg_value *inputs; /* one per program input; missing unless given */
+    bool *given;      /* one per program input */
     uint32_t nexpects;
     fg_expect *expects;
 } fg_test;
@@ -176,7 +176,7 @@ typedef struct fg_program {
     uint32_t nslots; /* evaluation order: every slot only reads earlier ones */
     fg_slot *slots;
     uint32_t nrules;
-    uint32_t *rule_slots; /* slot of each rule, in rule (declaration) order */
+    uint32_t *rule_slots;       /* slot of each rule, in rule (declaration) order */
     uint32_t first_report_slot; /* slots from here on are FG_SLOT_REPORT */
 
     uint32_t noutputs;

@@ -34,8 +34,7 @@ typedef struct fg_sources {
 void fg_sources_init(fg_sources *s, const fg_allocator *alloc);
 void fg_sources_free(fg_sources *s);
 /* Adds a copy of text; returns the file index or -1 when out of memory. */
-int fg_sources_add(fg_sources *s, const char *name, const char *path, const char *text,
-                   size_t len);
+int fg_sources_add(fg_sources *s, const char *name, const char *path, const char *text, size_t len);
 
 typedef struct fg_linecol {
     uint32_t line, col; /* 1-based */
@@ -50,9 +49,9 @@ typedef enum fg_severity { FG_SEV_ERROR, FG_SEV_WARNING, FG_SEV_NOTE } fg_severi
 typedef struct fg_diag {
     fg_severity severity;
     fg_span span;
-    bool has_span;  /* false for whole-run problems (e.g. file not found) */
-    char *message;  /* one line, no trailing period, `names` in backquotes */
-    char *hint;     /* NULL or one line of advice */
+    bool has_span; /* false for whole-run problems (e.g. file not found) */
+    char *message; /* one line, no trailing period, `names` in backquotes */
+    char *hint;    /* NULL or one line of advice */
 } fg_diag;
 
 typedef struct fg_diags {
@@ -66,8 +65,7 @@ typedef struct fg_diags {
 void fg_diags_init(fg_diags *d, const fg_allocator *alloc);
 void fg_diags_free(fg_diags *d);
 /* Adds a diagnostic; hint may be NULL. message is printf-formatted. */
-void fg_diag_add(fg_diags *d, fg_severity sev, fg_span span, const char *hint, const char *fmt,
-                 ...)
+void fg_diag_add(fg_diags *d, fg_severity sev, fg_span span, const char *hint, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif

@@ -21,8 +21,14 @@ enum {
     FG_T_OPT = 0x10
 };
 
-static inline fg_type fg_type_base(fg_type t) { return (fg_type)(t & FG_T_BASE_MASK); }
-static inline bool fg_type_is_opt(fg_type t) { return (t & FG_T_OPT) != 0; }
+static inline fg_type fg_type_base(fg_type t)
+{
+    return (fg_type)(t & FG_T_BASE_MASK);
+}
+static inline bool fg_type_is_opt(fg_type t)
+{
+    return (t & FG_T_OPT) != 0;
+}
 static inline bool fg_type_is_numeric(fg_type t)
 {
     return fg_type_base(t) == FG_T_INT || fg_type_base(t) == FG_T_NUM;

@@ -11,8 +11,8 @@
 
 #include "../lang/compile.h"
 #include "driver.h"
-#include "policy_int.h"
 #include "engine.h"
+#include "policy_int.h"
 #include "testrun.h"
 
 /* While compiling, allocations go through a watcher that notes a failure,
@@ -40,20 +40,32 @@ static void *watch_realloc(void *ud, void *ptr, size_t size)
     return r;
 }
 
-const char *forge_version(void) { return FORGE_VERSION_STRING; }
+const char *forge_version(void)
+{
+    return FORGE_VERSION_STRING;
+}
 
 const char *forge_status_text(forge_status s)
 {
     switch (s) {
-    case FORGE_OK: return "ok";
-    case FORGE_ECOMPILE: return "the policy does not compile";
-    case FORGE_EUSAGE: return "bad usage";
-    case FORGE_EROWS: return "some rows are in error";
-    case FORGE_EIO: return "input or output failed";
-    case FORGE_ENOMEM: return "out of memory";
-    case FORGE_ETESTS: return "some tests failed";
-    case FORGE_ENOTFOUND: return "no such name or index";
-    case FORGE_ETYPE: return "wrong type";
+    case FORGE_OK:
+        return "ok";
+    case FORGE_ECOMPILE:
+        return "the policy does not compile";
+    case FORGE_EUSAGE:
+        return "bad usage";
+    case FORGE_EROWS:
+        return "some rows are in error";
+    case FORGE_EIO:
+        return "input or output failed";
+    case FORGE_ENOMEM:
+        return "out of memory";
+    case FORGE_ETESTS:
+        return "some tests failed";
+    case FORGE_ENOTFOUND:
+        return "no such name or index";
+    case FORGE_ETYPE:
+        return "wrong type";
     }
     return "unknown status";
 }
@@ -71,8 +83,8 @@ void forge_run_options_init(forge_run_options *opt)
 }
 
 /* Hands every diagnostic, in source order, to the host's callback. */
-void fg_api_deliver_diags(const forge_config *cfg, const fg_allocator *alloc,
-                          const fg_sources *src, fg_diags *diags)
+void fg_api_deliver_diags(const forge_config *cfg, const fg_allocator *alloc, const fg_sources *src,
+                          fg_diags *diags)
 {
     if (!cfg->on_diag)
         return;
@@ -240,12 +252,18 @@ static forge_status engine_open(const forge_policy *p, forge_engine e, int no_ca
     return FORGE_OK;
 }
 
-static const fg_engine *engine_ref(const engine_sel *sel) { return sel->eng.run ? &sel->eng : NULL; }
+static const fg_engine *engine_ref(const engine_sel *sel)
+{
+    return sel->eng.run ? &sel->eng : NULL;
+}
 
-int forge_jit_available(void) { return fg_jit_available(); }
+int forge_jit_available(void)
+{
+    return fg_jit_available();
+}
 
-static forge_status run_mode(const forge_policy *p, const forge_run_options *opt,
-                             fg_run_mode mode, forge_summary *sum)
+static forge_status run_mode(const forge_policy *p, const forge_run_options *opt, fg_run_mode mode,
+                             forge_summary *sum)
 {
     forge_summary local;
     if (!sum)
@@ -265,8 +283,7 @@ forge_status forge_eval(const forge_policy *p, const forge_run_options *opt, for
     return run_mode(p, opt, FG_RUN_EVAL, sum);
 }
 
-forge_status forge_report(const forge_policy *p, const forge_run_options *opt,
-                          forge_summary *sum)
+forge_status forge_report(const forge_policy *p, const forge_run_options *opt, forge_summary *sum)
 {
     return run_mode(p, opt, FG_RUN_REPORT, sum);
 }
@@ -328,8 +345,8 @@ static bool emit_write(void *ud, const char *data, size_t len)
     return e->write(e->ud, data, len) == 0;
 }
 
-forge_status forge_emit(const forge_policy *p, forge_emit_kind kind, forge_write_fn write,
-                        void *ud, forge_summary *sum)
+forge_status forge_emit(const forge_policy *p, forge_emit_kind kind, forge_write_fn write, void *ud,
+                        forge_summary *sum)
 {
     forge_summary local;
     if (!sum)
@@ -370,6 +387,15 @@ forge_status forge_dump_ir(const forge_policy *p, forge_write_fn write, void *ud
 }
 
 /* For the entry points implemented elsewhere (runtime/explain.c). */
-const fg_program *fg_policy_program(const forge_policy *p) { return p->prog; }
-const fg_allocator *fg_policy_alloc(const forge_policy *p) { return &p->alloc; }
-struct fg_jit *fg_policy_jit(const forge_policy *p) { return p->jit; }
+const fg_program *fg_policy_program(const forge_policy *p)
+{
+    return p->prog;
+}
+const fg_allocator *fg_policy_alloc(const forge_policy *p)
+{
+    return &p->alloc;
+}
+struct fg_jit *fg_policy_jit(const forge_policy *p)
+{
+    return p->jit;
+}

@@ -26,7 +26,7 @@
 
 #include "format.h"
 
-#define CSV_CHUNK ((size_t)1 << 20) /* refill size and initial buffer */
+#define CSV_CHUNK ((size_t)1 << 20)         /* refill size and initial buffer */
 #define CSV_MAX_BUFFER ((size_t)UINT32_MAX) /* field lengths are uint32_t */
 
 enum { RF_QUOTED = 1, RF_DQ = 2, RF_RAW = 4 };
@@ -56,8 +56,8 @@ struct fg_csv_reader {
     uint64_t base;   /* stream offset of buf[0] */
     uint64_t line;   /* physical line number of buf[rec] */
     bool src_eof, bom_done;
-    bool skipping;      /* the current record passed a limit: its bytes are dropped */
-    size_t max_record;  /* FG_CSV_MAX_RECORD unless lowered */
+    bool skipping;     /* the current record passed a limit: its bytes are dropped */
+    size_t max_record; /* FG_CSV_MAX_RECORD unless lowered */
     uint32_t max_fields;
     fg_csv_status sticky; /* FG_CSV_RECORD while reading; EOF/errors stay */
     raw_field *raw;

@@ -23,11 +23,11 @@ typedef struct fg_byte_source {
 typedef struct fg_csv_field {
     const char *ptr; /* unescaped bytes (quotes removed, "" -> ") */
     uint32_t len;
-    bool quoted;     /* the field was written in quotes */
+    bool quoted; /* the field was written in quotes */
 } fg_csv_field;
 
 typedef struct fg_csv_record {
-    uint64_t line;  /* physical line where the record starts (1-based) */
+    uint64_t line; /* physical line where the record starts (1-based) */
     uint32_t nfields;
     fg_csv_field *fields;
     bool bad_quote; /* malformed quote ("ab"c) or quote unclosed at end of input */

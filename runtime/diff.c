@@ -1153,7 +1153,9 @@ forge_status fg_diff_run(const fg_allocator *alloc, const fg_program *oldp, cons
         st = FORGE_EIO;
         goto done;
     }
-    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : fg_driver_delimiter_for(opt->data_path);
+    char delim = opt->delimiter ? opt->delimiter
+                 : is_stdin     ? ','
+                                : fg_driver_delimiter_for(opt->data_path);
     d.reader = fg_csv_new(alloc, fg_file_source_bytes(d.fs), delim);
     if (!d.reader) {
         st = fail(&d, FORGE_ENOMEM, oom, NULL);

@@ -183,7 +183,7 @@ static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx
         fg_byte_sink sink = {sink_write, out};
         /* totals: always on human tables, on request (`row` column) elsewhere */
         bool human = opt->format == FORGE_FORMAT_TABLE || opt->format == FORGE_FORMAT_MARKDOWN;
-        fg_totals_style ts = human               ? FG_TOTALS_LABEL
+        fg_totals_style ts = human                ? FG_TOTALS_LABEL
                              : opt->report_totals ? FG_TOTALS_COLUMN
                                                   : FG_TOTALS_NONE;
         if (ok && t.nby > 0 && ts != FG_TOTALS_NONE && !fg_report_acc_totals(r->accs[i], &t)) {
@@ -233,13 +233,15 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
         goto done;
     }
     bool is_stdin = !opt->data_path || strcmp(opt->data_path, "-") == 0;
-    const char *data_name = opt->data_name     ? opt->data_name
-                            : opt->read        ? "<input>"
-                            : !opt->data_path  ? "<stream>"
-                            : is_stdin         ? "<stdin>"
-                                               : opt->data_path;
+    const char *data_name = opt->data_name    ? opt->data_name
+                            : opt->read       ? "<input>"
+                            : !opt->data_path ? "<stream>"
+                            : is_stdin        ? "<stdin>"
+                                              : opt->data_path;
 
-    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : fg_driver_delimiter_for(opt->data_path);
+    char delim = opt->delimiter ? opt->delimiter
+                 : is_stdin     ? ','
+                                : fg_driver_delimiter_for(opt->data_path);
     fg_csv_record header;
     st = fg_pipe_open(&r.pipe, alloc, opt, delim, data_name, &header, sum);
     if (st != FORGE_OK)

@@ -15,7 +15,7 @@
 typedef struct fg_results {
     const fg_allocator *alloc;
     uint32_t nslots, cap;
-    fg_value *vals;  /* [slot * cap + row] */
+    fg_value *vals; /* [slot * cap + row] */
     uint32_t nrules;
     fg_str *rule_msgs; /* [rule_index * cap + row]: message of a failed rule */
     fg_arena scratch;

@@ -927,7 +927,9 @@ forge_status forge_explain(const forge_policy *pol, const forge_run_options *opt
         st = FORGE_EIO;
         goto done;
     }
-    char delim = opt->delimiter ? opt->delimiter : is_stdin ? ',' : fg_driver_delimiter_for(opt->data_path);
+    char delim = opt->delimiter ? opt->delimiter
+                 : is_stdin     ? ','
+                                : fg_driver_delimiter_for(opt->data_path);
     r.reader = fg_csv_new(alloc, fg_file_source_bytes(r.fs), delim);
     if (!r.reader) {
         st = FORGE_ENOMEM;

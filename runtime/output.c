@@ -38,7 +38,10 @@ struct fg_writer {
     bool grouping; /* thousands separators in TABLE / MARKDOWN numbers */
 };
 
-void fg_writer_set_grouping(fg_writer *w, bool on) { w->grouping = on; }
+void fg_writer_set_grouping(fg_writer *w, bool on)
+{
+    w->grouping = on;
+}
 
 void fg_group_digits(fg_strbuf *sb, const char *s, size_t n)
 {

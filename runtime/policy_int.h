@@ -10,8 +10,8 @@
 
 const fg_program *fg_policy_program(const forge_policy *p);
 /* Hands every diagnostic, in source order, to cfg->on_diag. */
-void fg_api_deliver_diags(const forge_config *cfg, const fg_allocator *alloc,
-                          const fg_sources *src, fg_diags *diags);
+void fg_api_deliver_diags(const forge_config *cfg, const fg_allocator *alloc, const fg_sources *src,
+                          fg_diags *diags);
 const fg_allocator *fg_policy_alloc(const forge_policy *p);
 /* The policy's own JIT code (cfg->engine FORGE_ENGINE_JIT), else NULL. */
 struct fg_jit *fg_policy_jit(const forge_policy *p);

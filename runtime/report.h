@@ -48,7 +48,7 @@ typedef struct fg_report_table {
     fg_value *cells;     /* [row * ncols + col] */
     uint32_t noverflows; /* in row, then column order */
     fg_report_overflow *overflows;
-    fg_arena arena; /* owns names, types, cells and strings */
+    fg_arena arena;   /* owns names, types, cells and strings */
     fg_value *totals; /* NULL, or [ncols] from fg_report_acc_totals (by cells missing) */
 } fg_report_table;
 

@@ -184,8 +184,7 @@ static void oom_at_every_allocation(void **state)
          * scratch pool falls back to the row interpreter): a run that
          * finished despite the failure must have written exactly the same. */
         if (got.len != want.len || memcmp(got.data, want.data, want.len) != 0)
-            fail_msg("allocation %ld of %ld failed: the run finished with other output", k,
-                     total);
+            fail_msg("allocation %ld of %ld failed: the run finished with other output", k, total);
     }
     print_message("%ld of %ld failed allocations reported as FORGE_ENOMEM\n", enomem, total);
     assert_true(enomem > 0);
