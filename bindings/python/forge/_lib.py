@@ -42,6 +42,7 @@ typedef struct forge_config {
     size_t ninclude_dirs;
     forge_engine engine;
     int jit_no_cache;
+    int werror;
 } forge_config;
 typedef struct forge_policy forge_policy;
 typedef int (*forge_write_fn)(void *ud, const char *data, size_t len);
@@ -70,6 +71,9 @@ typedef struct forge_run_options {
     forge_progress_fn progress;
     void *progress_ud;
     unsigned jobs;
+    int no_header;
+    const char *columns;
+    char columns_delimiter;
 } forge_run_options;
 typedef struct forge_summary {
     uint64_t rows_read, rows_evaluated, rows_in_error;
