@@ -832,34 +832,16 @@ static bool key_is(const fg_batch *b, uint32_t row, const char *key)
     return b->nkeys > 0 && pos == klen;
 }
 
+/* The --where expression's diagnostics go to the explain options' callback,
+ * through the same delivery as compile diagnostics. */
 static void deliver(const forge_explain_options *xo, const fg_sources *src, fg_diags *d,
                     const fg_allocator *alloc)
 {
-    if (!xo->on_diag)
-        return;
-    fg_strbuf sb;
-    fg_strbuf_init(&sb, alloc);
-    for (uint32_t i = 0; i < d->n; i++) {
-        const fg_diag *g = &d->items[i];
-        forge_diag out;
-        memset(&out, 0, sizeof out);
-        out.severity = g->severity == FG_SEV_ERROR     ? FORGE_SEV_ERROR
-                       : g->severity == FG_SEV_WARNING ? FORGE_SEV_WARNING
-                                                       : FORGE_SEV_NOTE;
-        if (g->has_span && g->span.file < src->nfiles) {
-            fg_linecol lc = fg_sources_linecol(src, g->span.file, g->span.start);
-            out.file = src->files[g->span.file]->name;
-            out.line = lc.line;
-            out.column = lc.col;
-        }
-        out.message = g->message ? g->message : "";
-        out.hint = g->hint;
-        fg_strbuf_clear(&sb);
-        fg_diag_render(src, g, &sb);
-        out.rendered = sb.data ? sb.data : "";
-        xo->on_diag(xo->diag_ud, &out);
-    }
-    fg_strbuf_free(&sb);
+    forge_config cfg;
+    forge_config_init(&cfg);
+    cfg.on_diag = xo->on_diag;
+    cfg.diag_ud = xo->diag_ud;
+    fg_api_deliver_diags(&cfg, alloc, src, d);
 }
 
 typedef struct xrun {
