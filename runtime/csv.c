@@ -19,6 +19,7 @@
  *   (LF or CRLF alone) between records are skipped but counted.
  * - A UTF-8 BOM is removed from the start of the input only. */
 #include "csv.h"
+#include "csv_int.h"
 
 #include <errno.h>
 #include <string.h>
@@ -28,44 +29,6 @@
 
 #define CSV_CHUNK ((size_t)1 << 20)         /* refill size and initial buffer */
 #define CSV_MAX_BUFFER ((size_t)UINT32_MAX) /* field lengths are uint32_t */
-
-enum { RF_QUOTED = 1, RF_DQ = 2, RF_RAW = 4 };
-
-/* A field while scanning: offsets relative to the record's first byte. */
-typedef struct raw_field {
-    size_t start, end;
-    unsigned flags;
-} raw_field;
-
-typedef enum scan_state {
-    S_FIELD_START, /* at the first byte of a field */
-    S_UNQUOTED,    /* inside an unquoted field */
-    S_QUOTED,      /* inside a quoted field */
-    S_QUOTE_SEEN,  /* just after a quote inside a quoted field: "" or the end */
-    S_AFTER_QUOTE, /* after the closing quote: delimiter or end of line expected */
-    S_AFTER_CR     /* after `"\r`: LF expected */
-} scan_state;
-
-struct fg_csv_reader {
-    const fg_allocator *alloc;
-    fg_byte_source src;
-    char delim;
-    char *buf;
-    size_t cap, len; /* valid bytes are buf[0, len) */
-    size_t rec;      /* first unconsumed byte */
-    uint64_t base;   /* stream offset of buf[0] */
-    uint64_t line;   /* physical line number of buf[rec] */
-    bool src_eof, bom_done;
-    bool skipping;     /* the current record passed a limit: its bytes are dropped */
-    size_t max_record; /* FG_CSV_MAX_RECORD unless lowered */
-    uint32_t max_fields;
-    fg_csv_status sticky; /* FG_CSV_RECORD while reading; EOF/errors stay */
-    raw_field *raw;
-    uint32_t rawcap;
-    fg_csv_field *fields;
-    uint32_t fcap;
-    char err[512];
-};
 
 fg_csv_reader *fg_csv_new(const fg_allocator *alloc, fg_byte_source src, char delimiter)
 {
@@ -116,6 +79,9 @@ void fg_csv_free(fg_csv_reader *r)
     fg_free(r->alloc, r->buf);
     fg_free(r->alloc, r->raw);
     fg_free(r->alloc, r->fields);
+    fg_free(r->alloc, r->mfields);
+    fg_free(r->alloc, r->mdq);
+    fg_free(r->alloc, r->scratch);
     fg_free(r->alloc, r);
 }
 

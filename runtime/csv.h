@@ -93,6 +93,15 @@ void fg_csv_schema_free(fg_csv_schema *s, const fg_allocator *alloc);
  * are left, or an error status. */
 fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const fg_program *prog,
                                 fg_batch *b);
+/* As fg_csv_fill_batch, for input wholly in memory: reads records from
+ * buf[*pos, len) (which starts at a record boundary on physical line *line,
+ * without a BOM) and advances *pos and *line past them. Well-formed records
+ * are split where they lie (csv_mem.c); any other record goes through the
+ * streaming reader r, so rows and errors are the same as fg_csv_fill_batch
+ * on the same bytes. Returns FG_CSV_RECORD, FG_CSV_EOF or FG_CSV_OOM. */
+fg_csv_status fg_csv_fill_batch_mem(fg_csv_reader *r, const char *buf, size_t len, size_t *pos,
+                                    uint64_t *line, const fg_csv_schema *s,
+                                    const fg_program *prog, fg_batch *b);
 /* Converts one record (from fg_csv_next) into the next row of b (b->nrows <
  * b->cap; b->nrows is incremented), as fg_csv_fill_batch does. Lets one
  * record feed the batches of two programs (`forgec diff`). False on OOM. */

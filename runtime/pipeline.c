@@ -422,9 +422,16 @@ static void run_chunk(worker *w, slot *s)
     s->rows_read = s->rows_evaluated = s->rows_in_error = 0;
     s->st = FORGE_OK;
     w->cur_out = &s->out;
+    /* A chunk wholly in memory is split where it lies; a tail chunk
+     * (continued by the stream) goes through the streaming reader. */
+    size_t mem_pos = 0;
+    uint64_t mem_line = s->line;
     for (;;) {
         fg_results_clear(&w->res);
-        fg_csv_status cs = fg_csv_fill_batch(w->reader, job->schema, prog, &w->batch);
+        fg_csv_status cs =
+            s->tail ? fg_csv_fill_batch(w->reader, job->schema, prog, &w->batch)
+                    : fg_csv_fill_batch_mem(w->reader, s->data, s->len, &mem_pos, &mem_line,
+                                            job->schema, prog, &w->batch);
         if (cs == FG_CSV_EOF)
             break;
         if (cs == FG_CSV_IO_ERROR) {
