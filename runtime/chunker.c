@@ -105,6 +105,9 @@ static inline unsigned lowest_bit(uint64_t m)
 
 static inline uint64_t popcount64(uint64_t x)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    return (uint64_t)__builtin_popcountll(x);
+#endif
     x = x - ((x >> 1) & 0x5555555555555555u);
     x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
@@ -135,7 +138,9 @@ static inline size_t chunk_end(mask_fn masks, const char *buf, size_t len, size_
             masks(tail, &q, &lf);
         }
         for (;;) {
-            uint64_t m = st == OUT ? q | lf : st == IN ? q : lf;
+            /* Outside quotes a line feed only matters from `want` on: before
+             * it, records end and the state stays OUT. */
+            uint64_t m = st == OUT ? q | (b + 64 >= want ? lf : 0) : st == IN ? q : lf;
             if (next > b)
                 m = next - b >= 64 ? 0 : m & (~(uint64_t)0 << (next - b));
             if (!m)
