@@ -38,6 +38,9 @@ typedef struct fc_options {
  * should run, or an exit code (2 after printing a usage error). */
 int fc_parse_options(fc_options *o, const char *cmd, int argc, char **argv);
 int fc_usage_error(const char *fmt, const char *arg);
+/* -o naming an existing non-regular file (/dev/full, a FIFO): written in
+ * place, since a temporary renamed over it would replace the node. */
+bool fc_write_in_place(const char *path);
 
 int fc_cmd_run(const fc_options *o, bool report);
 /* fmt and diff parse their own options (cli/cmd_fmt.c, cli/cmd_diff.c). */

@@ -150,7 +150,15 @@ int fc_cmd_diff(int argc, char **argv)
     FILE *out = stdout, *err = stderr;
     char *tmp = NULL;
     int rc = 0;
-    if (output && strcmp(output, "-") != 0) {
+    if (output && strcmp(output, "-") != 0 && fc_write_in_place(output)) {
+        out = fopen(output, "wb");
+        if (!out) {
+            fprintf(stderr, "forgec: cannot write %s: %s\n", output, strerror(errno));
+            forge_policy_free(po);
+            forge_policy_free(pn);
+            return 4;
+        }
+    } else if (output && strcmp(output, "-") != 0) {
         size_t n = strlen(output) + 32;
         tmp = malloc(n);
         if (tmp) {
@@ -218,8 +226,10 @@ int fc_cmd_diff(int argc, char **argv)
             rc = fail_on_change && changed ? 5 : st == FORGE_EROWS ? 3 : 0;
         }
     }
-    if (out != stdout)
-        fclose(out);
+    if (out != stdout && fclose(out) != 0 && rc != 4) {
+        fprintf(stderr, "forgec: error: cannot write %s: %s\n", output, strerror(errno));
+        rc = 4;
+    }
     if (err != stderr)
         fclose(err);
     if (tmp) {

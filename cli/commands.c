@@ -14,7 +14,7 @@
 /* -o naming something that exists and is not a regular file (/dev/full, a
  * FIFO, /dev/stdout) is written in place: a temporary file renamed over it
  * would replace the device node itself. */
-static bool write_in_place(const char *path)
+bool fc_write_in_place(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
@@ -166,7 +166,7 @@ int fc_cmd_run(const fc_options *o, bool report)
 
     FILE *out = stdout, *err = stderr;
     char *tmp_path = NULL;
-    if (o->output && strcmp(o->output, "-") != 0 && write_in_place(o->output)) {
+    if (o->output && strcmp(o->output, "-") != 0 && fc_write_in_place(o->output)) {
         out = fopen(o->output, "wb");
         if (!out) {
             fprintf(stderr, "forgec: error: cannot write %s: %s\n", o->output, strerror(errno));
@@ -300,7 +300,7 @@ int fc_cmd_compile(const fc_options *o)
         return rc;
     FILE *out = stdout;
     char *tmp_path = NULL;
-    if (o->output && strcmp(o->output, "-") != 0 && write_in_place(o->output)) {
+    if (o->output && strcmp(o->output, "-") != 0 && fc_write_in_place(o->output)) {
         out = fopen(o->output, "wb");
         if (!out) {
             fprintf(stderr, "forgec: cannot write %s: %s\n", o->output, strerror(errno));

@@ -132,6 +132,9 @@ has "missing data message" "$T/err" "nope.csv"
 expect_rc "missing policy file" 4 "$BIN" eval "$T/nope.fp" "$D"
 if [ -w /dev/full ]; then
     expect_rc "disk full" 4 sh -c "\"$BIN\" eval \"$P\" \"$D\" > /dev/full"
+    # -o naming a device is written in place, never renamed over
+    expect_rc "diff -o disk full" 4 "$BIN" diff "$P" "$P" "$D" -o /dev/full
+    if [ -c /dev/full ]; then ok; else bad "diff -o replaced /dev/full"; fi
 fi
 printf 'id,n,n\nA,1,2\n' >"$T/dup.csv"
 expect_rc "duplicate header" 4 "$BIN" eval "$P" "$T/dup.csv"
