@@ -196,6 +196,11 @@ static bool sb_reserve(fg_strbuf *sb, size_t extra)
     return true;
 }
 
+bool fg_strbuf_reserve(fg_strbuf *sb, size_t extra)
+{
+    return sb_reserve(sb, extra);
+}
+
 void fg_strbuf_add(fg_strbuf *sb, const char *s, size_t n)
 {
     if (!sb_reserve(sb, n))

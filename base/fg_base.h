@@ -64,6 +64,9 @@ void fg_strbuf_init(fg_strbuf *sb, const fg_allocator *alloc);
 void fg_strbuf_add(fg_strbuf *sb, const char *s, size_t n);
 void fg_strbuf_adds(fg_strbuf *sb, const char *s);
 void fg_strbuf_addc(fg_strbuf *sb, char c);
+/* Makes room for extra more bytes (and the NUL) so that a caller may write
+ * them at data + len itself; false (and failed) when out of memory. */
+bool fg_strbuf_reserve(fg_strbuf *sb, size_t extra);
 void fg_strbuf_printf(fg_strbuf *sb, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

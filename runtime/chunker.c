@@ -105,9 +105,6 @@ static inline unsigned lowest_bit(uint64_t m)
 
 static inline uint64_t popcount64(uint64_t x)
 {
-#if defined(__GNUC__) || defined(__clang__)
-    return (uint64_t)__builtin_popcountll(x);
-#endif
     x = x - ((x >> 1) & 0x5555555555555555u);
     x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;

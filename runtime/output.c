@@ -66,7 +66,9 @@ void fg_group_digits(fg_strbuf *sb, const char *s, size_t n)
     fg_strbuf_add(sb, s + d1, n - d1);
 }
 
-void fg_csv_quote(fg_strbuf *sb, const char *s, size_t n, char delim)
+/* Appends s as a CSV/TSV cell at o (room for 2n + 2 bytes), quoted when
+ * fg_csv_quote would quote it; returns the new end. */
+static char *csv_cell(char *o, const char *s, size_t n, char delim)
 {
     bool quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++) {
@@ -74,20 +76,26 @@ void fg_csv_quote(fg_strbuf *sb, const char *s, size_t n, char delim)
         quote = c == delim || c == '"' || c == '\r' || c == '\n';
     }
     if (!quote) {
-        fg_strbuf_add(sb, s, n);
-        return;
+        memcpy(o, s, n);
+        return o + n;
     }
-    fg_strbuf_addc(sb, '"');
-    size_t from = 0;
+    *o++ = '"';
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') {
-            fg_strbuf_add(sb, s + from, i + 1 - from); /* up to and with the quote */
-            fg_strbuf_addc(sb, '"');
-            from = i + 1;
-        }
+        *o++ = s[i];
+        if (s[i] == '"')
+            *o++ = '"';
     }
-    fg_strbuf_add(sb, s + from, n - from);
-    fg_strbuf_addc(sb, '"');
+    *o++ = '"';
+    return o;
+}
+
+void fg_csv_quote(fg_strbuf *sb, const char *s, size_t n, char delim)
+{
+    if (!fg_strbuf_reserve(sb, 2 * n + 2))
+        return;
+    char *o = csv_cell(sb->data + sb->len, s, n, delim);
+    *o = '\0';
+    sb->len = (size_t)(o - sb->data);
 }
 
 void fg_json_quote(fg_strbuf *sb, const char *s, size_t n)
@@ -261,10 +269,67 @@ bool fg_writer_header(fg_writer *w)
     return false;
 }
 
+/* The CSV/TSV row: room for the whole row is made once, then every cell
+ * is written in place. Numbers and booleans never need quotes unless the
+ * delimiter is one of their characters (checked once per cell kind). */
+static bool csv_row(fg_writer *w, const fg_value *vals, char delim)
+{
+    size_t need = 1;
+    for (uint32_t i = 0; i < w->ncols; i++)
+        need += 1 + (fg_type_base(w->types[i]) == FG_T_STR && !vals[i].missing
+                         ? 2 * (size_t)vals[i].s.len + 2
+                         : 2 * FG_NUM_BUF + 2);
+    if (!fg_strbuf_reserve(&w->out, need)) {
+        w->failed = true;
+        return false;
+    }
+    char *o = w->out.data + w->out.len;
+    char num[FG_NUM_BUF];
+    bool plain = strchr("0123456789.-+eEInfinityNaNtruefals", delim) == NULL || delim == '\0';
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        if (i)
+            *o++ = delim;
+        fg_value v = vals[i];
+        if (v.missing)
+            continue;
+        const char *text;
+        size_t n;
+        switch (fg_type_base(w->types[i])) {
+        case FG_T_INT:
+            n = fg_fmt_int(v.i, num);
+            text = num;
+            break;
+        case FG_T_NUM:
+            n = fg_fmt_num(v.n, num);
+            text = num;
+            break;
+        case FG_T_BOOL:
+            text = v.b ? "true" : "false";
+            n = v.b ? 4 : 5;
+            break;
+        default:
+            o = csv_cell(o, v.s.ptr, v.s.len, delim);
+            continue;
+        }
+        if (plain) {
+            memcpy(o, text, n);
+            o += n;
+        } else {
+            o = csv_cell(o, text, n, delim);
+        }
+    }
+    *o++ = '\n';
+    *o = '\0';
+    w->out.len = (size_t)(o - w->out.data);
+    return flush(w, false);
+}
+
 bool fg_writer_row(fg_writer *w, const fg_value *vals)
 {
     if (w->failed)
         return false;
+    if (w->fmt == FG_FMT_CSV || w->fmt == FG_FMT_TSV)
+        return csv_row(w, vals, w->fmt == FG_FMT_CSV ? ',' : '\t');
     char num[FG_NUM_BUF];
     for (uint32_t i = 0; i < w->ncols; i++) {
         fg_value v = vals[i];
