@@ -739,8 +739,18 @@ static void set_missing(fg_column *c, uint32_t row)
 }
 
 /* Converts one record into row `row`; false only when out of memory. */
+/* Text of a cell for the batch: referenced where it lies when it is in
+ * [lo, hi) (memory that outlives the batch), else copied to the arena. */
+static fg_str cell_str(fg_batch *b, const fg_csv_field *f, const char *lo, const char *hi,
+                       bool *ok)
+{
+    if (f->ptr >= lo && f->ptr < hi)
+        return (fg_str){f->ptr, f->len};
+    return arena_str(&b->text, f->ptr, f->len, ok);
+}
+
 static bool fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b, uint32_t row,
-                     const fg_csv_record *rec)
+                     const fg_csv_record *rec, const char *lo, const char *hi)
 {
     bool ok = true;
     fg_rowerr *e = &b->err[row];
@@ -753,7 +763,7 @@ static bool fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b
         uint32_t fi = s->field_of[prog->keys[k]];
         fg_str t = {"", 0};
         if (fi < rec->nfields)
-            t = arena_str(&b->text, rec->fields[fi].ptr, rec->fields[fi].len, &ok);
+            t = cell_str(b, &rec->fields[fi], lo, hi, &ok);
         b->keytext[(size_t)row * b->nkeys + k] = t;
     }
     char buf[256];
@@ -799,7 +809,7 @@ static bool fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b
             good = fg_parse_bool(f->ptr, f->len, &c->b[row]);
             break;
         default:
-            c->s[row] = arena_str(&b->text, f->ptr, f->len, &ok);
+            c->s[row] = cell_str(b, f, lo, hi, &ok);
             break;
         }
         if (!good) {
@@ -825,7 +835,7 @@ fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const 
         fg_csv_status st = fg_csv_next(r, &rec);
         if (st != FG_CSV_RECORD) /* EOF and errors stay: the next call sees them */
             return b->nrows > 0 && st != FG_CSV_OOM ? FG_CSV_RECORD : st;
-        if (!fill_row(s, prog, b, b->nrows, &rec))
+        if (!fill_row(s, prog, b, b->nrows, &rec, NULL, NULL))
             return fail_with(r, FG_CSV_OOM, "out of memory");
         b->nrows++;
     }
@@ -835,7 +845,16 @@ fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const 
 bool fg_csv_fill_row(const fg_csv_schema *s, const fg_program *prog, fg_batch *b,
                      const fg_csv_record *rec)
 {
-    if (b->nrows >= b->cap || !fill_row(s, prog, b, b->nrows, rec))
+    if (b->nrows >= b->cap || !fill_row(s, prog, b, b->nrows, rec, NULL, NULL))
+        return false;
+    b->nrows++;
+    return true;
+}
+
+bool fg_csv_fill_row_in_place(const fg_csv_schema *s, const fg_program *prog, fg_batch *b,
+                              const fg_csv_record *rec, const char *lo, const char *hi)
+{
+    if (b->nrows >= b->cap || !fill_row(s, prog, b, b->nrows, rec, lo, hi))
         return false;
     b->nrows++;
     return true;

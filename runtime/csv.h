@@ -98,7 +98,9 @@ fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const 
  * without a BOM) and advances *pos and *line past them. Well-formed records
  * are split where they lie (csv_mem.c); any other record goes through the
  * streaming reader r, so rows and errors are the same as fg_csv_fill_batch
- * on the same bytes. Returns FG_CSV_RECORD, FG_CSV_EOF or FG_CSV_OOM. */
+ * on the same bytes. String cells and key texts may point into buf, which
+ * must outlive the batch's use. Returns FG_CSV_RECORD, FG_CSV_EOF or
+ * FG_CSV_OOM. */
 fg_csv_status fg_csv_fill_batch_mem(fg_csv_reader *r, const char *buf, size_t len, size_t *pos,
                                     uint64_t *line, const fg_csv_schema *s,
                                     const fg_program *prog, fg_batch *b);

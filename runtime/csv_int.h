@@ -49,4 +49,10 @@ struct fg_csv_reader {
     char err[512];
 };
 
+/* fg_csv_fill_row, with the text of cells lying in [lo, hi) referenced
+ * there instead of copied (the caller keeps that memory for the batch's
+ * life). */
+bool fg_csv_fill_row_in_place(const fg_csv_schema *s, const fg_program *prog, fg_batch *b,
+                              const fg_csv_record *rec, const char *lo, const char *hi);
+
 #endif

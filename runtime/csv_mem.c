@@ -259,7 +259,9 @@ fg_csv_status fg_csv_fill_batch_mem(fg_csv_reader *r, const char *buf, size_t le
             p += (size_t)fg_csv_offset(r);
             ln = r->line;
         }
-        if (!fg_csv_fill_row(s, prog, b, &rec))
+        /* cells split where they lie are referenced; the streaming reader's
+         * and collapsed ones (its buffer, scratch) are copied */
+        if (!fg_csv_fill_row_in_place(s, prog, b, &rec, buf, buf + len))
             return FG_CSV_OOM;
     }
     *pos = p;
