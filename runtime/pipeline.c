@@ -1,11 +1,13 @@
 /* pipeline.c — the parallel streaming loop (see pipeline.h).
  *
- * Input. A regular file is mapped: chunks are slices of the mapping, and
- * pages already written out are dropped from the process (MADV_DONTNEED),
- * so resident memory stays at the chunks in flight whatever the file size.
- * Anything else (stdin, pipes, gzip, a host's read callback) is read in
- * large blocks into a carry buffer; each chunk takes the bytes up to its
- * last record boundary and the rest moves to the next carry buffer.
+ * Input. Every input (regular files, stdin, pipes, gzip, a host's read
+ * callback) is read in large blocks into a carry buffer; each chunk takes
+ * the bytes up to its last record boundary and the rest moves to the next
+ * carry buffer. Slot buffers are reused, so resident memory stays at the
+ * chunks in flight whatever the file size. Regular files are read, not
+ * mapped: measured here, page faults and dropping pages already written
+ * out (MADV_DONTNEED) cost more than the copy read() makes into a buffer
+ * that stays in cache (docs/performance.md).
  *
  * Chunks. The calling thread cuts the input with fg_chunk_end, which also
  * counts the lines of a chunk, so every chunk knows the physical line of its
@@ -26,14 +28,10 @@
  * need every row before writing, so they run that way into the run's writer.
  * A host allocator is not assumed thread-safe: with threads every call to it
  * goes through one mutex. */
-#define _DEFAULT_SOURCE /* madvise */
 #include "pipeline.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chunker.h"
@@ -67,9 +65,6 @@ static size_t mem_read(void *ud, char *buf, size_t cap, const char **err)
 struct fg_pipe {
     const fg_allocator *alloc;
     char delim;
-    /* mapped input */
-    const char *map;
-    size_t map_len, pos, released;
     /* streamed input */
     fg_file_source *fs;
     fg_byte_source src;
@@ -84,11 +79,6 @@ struct fg_pipe {
     char err[400];
 };
 
-static size_t page_size(void)
-{
-    long ps = sysconf(_SC_PAGESIZE);
-    return ps > 0 ? (size_t)ps : 4096;
-}
 
 /* Reads until the carry buffer holds at least `target` bytes or the source
  * ends. False on a read error (p->err set) or out of memory. */
@@ -126,11 +116,6 @@ static bool carry_fill(fg_pipe *p, size_t target, bool *oom)
 /* The bytes the header is looked for in. */
 static const char *in_bytes(const fg_pipe *p, size_t *len, bool *eof)
 {
-    if (p->map) {
-        *len = p->map_len;
-        *eof = true;
-        return p->map;
-    }
     *len = p->carry_len;
     *eof = p->src_eof;
     return p->carry;
@@ -170,32 +155,6 @@ static forge_status open_fail(forge_summary *sum, forge_status st, const char *f
     return st;
 }
 
-/* Maps path when it is a non-empty regular file that is not gzip. */
-static bool try_map(fg_pipe *p, const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-              (uint64_t)st.st_size <= (uint64_t)SIZE_MAX;
-    void *m = MAP_FAILED;
-    if (ok)
-        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED)
-        return false;
-    const unsigned char *u = m;
-    if (st.st_size >= 2 && u[0] == 0x1f && u[1] == 0x8b) { /* gzip: streamed */
-        munmap(m, (size_t)st.st_size);
-        return false;
-    }
-    madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-    p->map = m;
-    p->map_len = (size_t)st.st_size;
-    return true;
-}
-
 forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_run_options *opt,
                           char delim, const char *data_name, fg_csv_record *header,
                           forge_summary *sum)
@@ -207,10 +166,9 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
     p->alloc = alloc;
     p->delim = delim;
     p->line = 1;
-    bool is_stdin = !opt->data_path || strcmp(opt->data_path, "-") == 0;
     if (opt->read) {
         p->src = fg_api_read_source(opt);
-    } else if (is_stdin || !try_map(p, opt->data_path)) {
+    } else {
         const char *why = NULL;
         p->fs = fg_file_source_open(alloc, opt->data_path ? opt->data_path : "-", opt->data_stream,
                                     &why);
@@ -230,7 +188,7 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
         if (!opt->columns)
             return open_fail(sum, FORGE_EUSAGE, "no header line: the columns are needed%s%s", "",
                              "");
-        if (!p->map && !carry_fill(p, target, &oom))
+        if (!carry_fill(p, target, &oom))
             return oom ? open_fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", "")
                        : open_fail(sum, FORGE_EIO, "%s%s", p->err, "");
         p->hsrc.p = opt->columns;
@@ -246,15 +204,13 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
         if (hcs == FG_CSV_EOF || header->bad_quote)
             return open_fail(sum, FORGE_EUSAGE, "bad column list `%s`%s", opt->columns, "");
         p->line = 1;
-        p->pos = 0;
         p->carry_off = 0;
-        p->released = 0;
         p->hsrc.off = 0;
         return FORGE_OK;
     }
     /* Find the header's end, reading more of a stream when needed. */
     for (;;) {
-        if (!p->map && !carry_fill(p, target, &oom))
+        if (!carry_fill(p, target, &oom))
             return oom ? open_fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", "")
                        : open_fail(sum, FORGE_EIO, "%s%s", p->err, "");
         const char *b = in_bytes(p, &len, &eof);
@@ -280,14 +236,9 @@ forge_status fg_pipe_open(fg_pipe **out, const fg_allocator *alloc, const forge_
         return open_fail(sum, FORGE_EIO, "%s:1: malformed quoted field in the header%s", data_name,
                          "");
     p->line = 1 + fg_chunk_count_lines(b, hend);
-    if (p->map) {
-        p->pos = hend;
-    } else {
-        /* The header's bytes stay where the header reader copied them from
-         * until fg_pipe_run; the data starts at hend. */
-        p->carry_off = 0;
-    }
-    p->released = 0;
+    /* The header's bytes stay where the header reader copied them from
+     * until fg_pipe_run; the data starts at hend. */
+    p->carry_off = 0;
     p->hsrc.off = hend; /* remembered: where the data starts in the carry buffer */
     return FORGE_OK;
 }
@@ -297,8 +248,6 @@ void fg_pipe_close(fg_pipe *p)
     if (!p)
         return;
     fg_csv_free(p->hreader);
-    if (p->map)
-        munmap((void *)p->map, p->map_len);
     fg_file_source_close(p->fs);
     fg_free(p->alloc, p->carry);
     fg_free(p->alloc, p);
@@ -307,13 +256,12 @@ void fg_pipe_close(fg_pipe *p)
 /* ---- chunks and workers ---- */
 
 typedef struct slot {
-    const char *data; /* the chunk's bytes: into the mapping, or buf */
+    const char *data; /* the chunk's bytes (in buf) */
     size_t len;
     char *buf; /* streamed input: owned bytes */
     size_t bufcap;
     uint64_t line;       /* physical line of data[0] */
     uint64_t end_offset; /* input offset after the chunk (progress) */
-    size_t map_end;      /* mapped input: offset after the chunk */
     fg_strbuf out, err;
     uint64_t rows_read, rows_evaluated, rows_in_error;
     /* The tail: a stream's record outgrew FG_CSV_MAX_RECORD (an unclosed
@@ -579,19 +527,6 @@ static int next_chunk(fg_pipe *p, slot *s, size_t chunk, size_t max_record, bool
 {
     uint64_t nl = 0;
     s->tail = false;
-    if (p->map) {
-        if (p->pos >= p->map_len)
-            return 0;
-        size_t e = fg_chunk_end(p->map + p->pos, p->map_len - p->pos, chunk, p->delim, true, &nl);
-        s->data = p->map + p->pos;
-        s->len = e;
-        s->line = p->line;
-        p->pos += e;
-        s->map_end = p->pos;
-        s->end_offset = p->pos;
-        p->line += nl;
-        return 1;
-    }
     size_t target = chunk, e;
     for (;;) {
         if (!carry_fill(p, target, oom))
@@ -651,16 +586,6 @@ static int next_chunk(fg_pipe *p, slot *s, size_t chunk, size_t max_record, bool
     return 1;
 }
 
-/* Drops mapped pages before `upto` from the process (they stay cached). */
-static void release_map(fg_pipe *p, size_t upto)
-{
-    size_t ps = page_size();
-    size_t end = upto / ps * ps;
-    if (end > p->released) {
-        madvise((void *)(p->map + p->released), end - p->released, MADV_DONTNEED);
-        p->released = end;
-    }
-}
 
 forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
 {
@@ -681,7 +606,7 @@ forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
     bool threads = nworkers > 1;
 
     /* The stream's data starts after the header in the carry buffer. */
-    if (!p->map && p->hsrc.off > 0) {
+    if (p->hsrc.off > 0) {
         memmove(p->carry, p->carry + p->hsrc.off, p->carry_len - p->hsrc.off);
         p->carry_len -= p->hsrc.off;
         p->carry_off = p->hsrc.off;
@@ -788,8 +713,6 @@ forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
         sum->rows_read += s->rows_read;
         sum->rows_evaluated += s->rows_evaluated;
         sum->rows_in_error += s->rows_in_error;
-        if (p->map)
-            release_map(p, s->map_end);
         next_write++;
         if (job->progress)
             job->progress(job->progress_ud, s->end_offset, sum->rows_read);
