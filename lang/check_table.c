@@ -1,14 +1,14 @@
 /* check_table.c — decision tables: one cell per parameter, cell operands
  * that are literals or consts of the parameter's type, non-empty ranges,
- * the catch-all warning, and for `unique` tables a proof that no two rows
- * overlap (cells are constant, so each is a finite union of intervals). */
-#include <math.h>
+ * and for `unique` tables a proof that no two rows overlap (cells are
+ * constant, so each is a finite union of intervals: lang/cell_interval.c).
+ * The missing catch-all row is a lint warning (lang/lint.c), made precise
+ * there by the values no row matches. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../runtime/format.h"
-#include "check_int.h"
+#include "cell_interval.h"
 
 bool fg_chk_cell_value(fg_chk *ch, fg_expr *e, fg_value *out, fg_type *type)
 {
@@ -78,202 +78,11 @@ bad:
     return false;
 }
 
-/* ---- cells as sets of values, for checks and the overlap proof ---- */
-
-typedef struct ivl {
-    bool lo_inf, hi_inf, lo_open, hi_open;
-    fg_value lo, hi;
-} ivl;
-
-typedef struct cellset {
-    fg_type t; /* FG_T_INT, NUM, STR, BOOL */
-    uint32_t n;
-    ivl *v;
-} cellset;
+/* ---- the overlap proof of `unique` tables ---- */
 
 static double as_num(fg_value v, fg_type t)
 {
     return t == FG_T_INT ? (double)v.i : v.n;
-}
-
-/* <0, 0, >0; a and b of type t (int, num, str, bool). */
-static int cmp_vals(fg_value a, fg_value b, fg_type t)
-{
-    switch (t) {
-    case FG_T_INT:
-        return a.i < b.i ? -1 : a.i > b.i;
-    case FG_T_NUM:
-        return a.n < b.n ? -1 : a.n > b.n;
-    case FG_T_BOOL:
-        return (int)a.b - (int)b.b;
-    default: {
-        uint32_t m = a.s.len < b.s.len ? a.s.len : b.s.len;
-        int c = m ? memcmp(a.s.ptr, b.s.ptr, m) : 0;
-        if (c)
-            return c;
-        return a.s.len < b.s.len ? -1 : a.s.len > b.s.len;
-    }
-    }
-}
-
-static void to_num_set(cellset *s)
-{
-    if (s->t != FG_T_INT)
-        return;
-    for (uint32_t i = 0; i < s->n; i++) {
-        s->v[i].lo.n = (double)s->v[i].lo.i;
-        s->v[i].hi.n = (double)s->v[i].hi.i;
-    }
-    s->t = FG_T_NUM;
-}
-
-/* Folds a checked cell into interval form; false if an operand is bad. */
-static bool cell_set(fg_chk *ch, fg_cell *c, fg_type ptype, cellset *s)
-{
-    fg_expr *ops[2] = {c->a, c->b};
-    uint32_t nops = c->kind == FG_CELL_ANY ? 0 : c->kind == FG_CELL_RANGE ? 2 : 1;
-    fg_expr **items = ops;
-    if (c->kind == FG_CELL_IN) {
-        nops = c->items.n;
-        items = (fg_expr **)c->items.items;
-    }
-    s->t = fg_type_base(ptype);
-    s->n = c->kind == FG_CELL_IN ? nops : 1;
-    s->v = fg_arena_zalloc(ch->ar, (s->n ? s->n : 1) * sizeof *s->v);
-    if (!s->v)
-        return false;
-    fg_value vals[2];
-    fg_type types[2];
-    bool any_num = false;
-    for (uint32_t i = 0; i < nops; i++) {
-        fg_value v;
-        fg_type t;
-        if (!fg_chk_cell_value(ch, items[i], &v, &t))
-            return false;
-        if (t == FG_T_NUM)
-            any_num = true;
-        if (c->kind == FG_CELL_IN) {
-            s->v[i].lo = s->v[i].hi = v;
-            types[0] = t;
-            if (t == FG_T_INT && s->t == FG_T_NUM)
-                s->v[i].lo.n = s->v[i].hi.n = (double)v.i;
-        } else {
-            vals[i] = v;
-            types[i] = t;
-        }
-    }
-    if (s->t == FG_T_INT && any_num) { /* an int parameter compared with num cells */
-        s->t = FG_T_NUM;
-        if (c->kind == FG_CELL_IN) {
-            /* recompute: each item as num */
-            for (uint32_t i = 0; i < nops; i++) {
-                fg_value v;
-                fg_type t;
-                fg_chk_cell_value(ch, items[i], &v, &t);
-                s->v[i].lo.n = s->v[i].hi.n = as_num(v, t);
-            }
-        }
-    }
-    if (c->kind != FG_CELL_IN) {
-        for (uint32_t i = 0; i < nops; i++)
-            if (s->t == FG_T_NUM && types[i] == FG_T_INT)
-                vals[i].n = (double)vals[i].i;
-        ivl *x = &s->v[0];
-        switch (c->kind) {
-        case FG_CELL_ANY:
-            x->lo_inf = x->hi_inf = true;
-            break;
-        case FG_CELL_EQ:
-            x->lo = x->hi = vals[0];
-            break;
-        case FG_CELL_LT:
-        case FG_CELL_LE:
-            x->lo_inf = true;
-            x->hi = vals[0];
-            x->hi_open = c->kind == FG_CELL_LT;
-            break;
-        case FG_CELL_GT:
-        case FG_CELL_GE:
-            x->hi_inf = true;
-            x->lo = vals[0];
-            x->lo_open = c->kind == FG_CELL_GT;
-            break;
-        case FG_CELL_RANGE:
-            x->lo = vals[0];
-            x->hi = vals[1];
-            break;
-        default:
-            break;
-        }
-    }
-    return true;
-}
-
-/* Intersection of two intervals of type t; ex gets an example value. */
-static bool ivl_meet(const ivl *a, const ivl *b, fg_type t, fg_value *ex, bool *has_ex)
-{
-    ivl m;
-    if (a->lo_inf || (!b->lo_inf && cmp_vals(b->lo, a->lo, t) > 0) ||
-        (!b->lo_inf && cmp_vals(b->lo, a->lo, t) == 0 && b->lo_open)) {
-        m.lo_inf = b->lo_inf, m.lo = b->lo, m.lo_open = b->lo_open;
-    } else {
-        m.lo_inf = a->lo_inf, m.lo = a->lo, m.lo_open = a->lo_open;
-    }
-    if (a->hi_inf || (!b->hi_inf && cmp_vals(b->hi, a->hi, t) < 0) ||
-        (!b->hi_inf && cmp_vals(b->hi, a->hi, t) == 0 && b->hi_open)) {
-        m.hi_inf = b->hi_inf, m.hi = b->hi, m.hi_open = b->hi_open;
-    } else {
-        m.hi_inf = a->hi_inf, m.hi = a->hi, m.hi_open = a->hi_open;
-    }
-    *has_ex = false;
-    if (t == FG_T_INT) { /* integers: make open ends closed */
-        if (!m.lo_inf && m.lo_open) {
-            if (m.lo.i == INT64_MAX)
-                return false;
-            m.lo.i++;
-        }
-        if (!m.hi_inf && m.hi_open) {
-            if (m.hi.i == INT64_MIN)
-                return false;
-            m.hi.i--;
-        }
-        m.lo_open = m.hi_open = false;
-    }
-    if (!m.lo_inf && !m.hi_inf) {
-        int c = cmp_vals(m.lo, m.hi, t);
-        if (c > 0 || (c == 0 && (m.lo_open || m.hi_open)))
-            return false;
-    }
-    if (m.lo_inf && m.hi_inf)
-        return true;
-    *has_ex = true;
-    if (!m.lo_inf && !m.lo_open)
-        *ex = m.lo;
-    else if (!m.hi_inf && !m.hi_open)
-        *ex = m.hi;
-    else if (t == FG_T_NUM && !m.lo_inf && !m.hi_inf)
-        ex->n = m.lo.n / 2 + m.hi.n / 2;
-    else if (t == FG_T_NUM && !m.lo_inf)
-        ex->n = m.lo.n + 1;
-    else if (t == FG_T_NUM)
-        ex->n = m.hi.n - 1;
-    else
-        *has_ex = false;
-    return true;
-}
-
-static bool set_meet(cellset *a, cellset *b, fg_value *ex, bool *has_ex, fg_type *ext)
-{
-    if (a->t != b->t) {
-        to_num_set(a);
-        to_num_set(b);
-    }
-    *ext = a->t;
-    for (uint32_t i = 0; i < a->n; i++)
-        for (uint32_t j = 0; j < b->n; j++)
-            if (ivl_meet(&a->v[i], &b->v[j], a->t, ex, has_ex))
-                return true;
-    return false;
 }
 
 static void fmt_example(fg_strbuf *sb, fg_value v, fg_type t)
@@ -296,7 +105,7 @@ static void fmt_example(fg_strbuf *sb, fg_value v, fg_type t)
     }
 }
 
-static void check_unique(fg_chk *ch, fg_decl *d, cellset **sets)
+static void check_unique(fg_chk *ch, fg_decl *d, fg_cellint_set **sets)
 {
     fg_ptrvec *rows = &d->table.rows, *params = &d->table.params;
     uint32_t np = params->n, reported = 0;
@@ -311,7 +120,7 @@ static void check_unique(fg_chk *ch, fg_decl *d, cellset **sets)
                 fg_value ex;
                 bool has_ex;
                 fg_type t;
-                if (!set_meet(&sets[i][k], &sets[j][k], &ex, &has_ex, &t))
+                if (!fg_cellint_meet(&sets[i][k], &sets[j][k], &ex, &has_ex, &t))
                     all = false;
                 else if (has_ex) {
                     fg_strbuf_printf(&sb, "%s%s = ", sb.len ? ", " : "",
@@ -384,9 +193,9 @@ static bool check_cell(fg_chk *ch, fg_cell *c, fg_param *p)
     if (ok && c->kind == FG_CELL_RANGE) {
         int cmp;
         if (t[0] == FG_T_STR)
-            cmp = cmp_vals(v[0], v[1], FG_T_STR);
+            cmp = fg_cellint_cmp(v[0], v[1], FG_T_STR);
         else if (t[0] == FG_T_INT && t[1] == FG_T_INT)
-            cmp = cmp_vals(v[0], v[1], FG_T_INT);
+            cmp = fg_cellint_cmp(v[0], v[1], FG_T_INT);
         else {
             double a = as_num(v[0], t[0]), b = as_num(v[1], t[1]);
             cmp = a < b ? -1 : a > b;
@@ -404,10 +213,10 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
 {
     fg_ptrvec *rows = &d->table.rows, *params = &d->table.params;
     uint32_t np = params->n;
-    bool catch_all = false, ok = true;
+    bool ok = true;
     char what[200];
     snprintf(what, sizeof what, "a result of table `%s`", d->name);
-    cellset **sets = fg_arena_zalloc(ch->ar, (rows->n ? rows->n : 1) * sizeof *sets);
+    fg_cellint_set **sets = fg_arena_zalloc(ch->ar, (rows->n ? rows->n : 1) * sizeof *sets);
     if (!sets) {
         fg_chk_oom(ch);
         return;
@@ -422,16 +231,9 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
                         np == 1 ? "" : "s");
             row_ok = false;
         } else {
-            bool all_any = true;
-            for (uint32_t k = 0; k < np; k++) {
-                fg_cell *c = r->cells.items[k];
-                if (c->kind != FG_CELL_ANY)
-                    all_any = false;
-                if (!check_cell(ch, c, params->items[k]))
+            for (uint32_t k = 0; k < np; k++)
+                if (!check_cell(ch, r->cells.items[k], params->items[k]))
                     row_ok = false;
-            }
-            if (all_any)
-                catch_all = true;
         }
         if (fg_chk_expr(ch, r->result) != FG_T_ERROR)
             fg_chk_assign(ch, r->result, d->table.result, what);
@@ -445,7 +247,8 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
             return;
         }
         for (uint32_t k = 0; k < np; k++)
-            if (!cell_set(ch, r->cells.items[k], ((fg_param *)params->items[k])->type, &sets[i][k]))
+            if (!fg_cellint_fold(ch, r->cells.items[k], ((fg_param *)params->items[k])->type,
+                                 &sets[i][k]))
                 sets[i] = NULL;
         if (!sets[i])
             ok = false;
@@ -455,17 +258,6 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
                     "write at least one row, e.g. `| _ => ...`", "table `%s` has no rows", d->name);
         return;
     }
-    if (!catch_all) {
-        fg_strbuf sb;
-        fg_strbuf_init(&sb, ch->alloc);
-        fg_strbuf_adds(&sb, "add `| ");
-        for (uint32_t k = 0; k < np; k++)
-            fg_strbuf_adds(&sb, k ? ", _" : "_");
-        fg_strbuf_adds(&sb, " => ...` or every unmatched row is a row error");
-        fg_diag_add(ch->diags, FG_SEV_WARNING, d->name_span, sb.data,
-                    "table `%s` has no catch-all row", d->name);
-        fg_strbuf_free(&sb);
-    }
     if (ok && d->table.hit == FG_HIT_UNIQUE)
         check_unique(ch, d, sets);
 }
@@ -474,8 +266,8 @@ void fg_chk_table(fg_chk *ch, fg_decl *d)
 bool fg_chk_cell_fold(fg_chk *ch, fg_cell *c, fg_type ptype, fg_type *cmp, fg_value **vals,
                       uint32_t *nvals, fg_arena *out)
 {
-    cellset s;
-    if (!cell_set(ch, c, ptype, &s))
+    fg_cellint_set s;
+    if (!fg_cellint_fold(ch, c, ptype, &s))
         return false;
     *cmp = s.t;
     *nvals = 0;
@@ -487,7 +279,7 @@ bool fg_chk_cell_fold(fg_chk *ch, fg_cell *c, fg_type ptype, fg_type *cmp, fg_va
     if (!v)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        const ivl *x = c->kind == FG_CELL_IN ? &s.v[i] : &s.v[0];
+        const fg_cellint *x = c->kind == FG_CELL_IN ? &s.v[i] : &s.v[0];
         v[i] = (c->kind == FG_CELL_IN || c->kind == FG_CELL_EQ || c->kind == FG_CELL_GT ||
                 c->kind == FG_CELL_GE || (c->kind == FG_CELL_RANGE && i == 0))
                    ? x->lo

@@ -8,11 +8,16 @@
  * that what only a rule reads is not reported a second time.
  * Reachability: a decide arm after a literal `true` arm or repeating an
  * earlier condition's text; a table row whose every cell is a subset of the
- * same cell of an earlier row (cells folded with fg_chk_cell_fold, compared
- * as intervals). Only declarations of the main file are warned about. */
+ * same cell of an earlier row (cells folded by lang/cell_interval.c).
+ * Coverage: a table without a catch-all row gets the numbers no row matches
+ * (`table `t` has no row for x >= 30% and x < 50%`) where that is certain,
+ * else the plain catch-all warning. Only declarations of the main file are
+ * warned about. */
 #include <stdio.h>
 #include <string.h>
 
+#include "../runtime/format.h"
+#include "cell_interval.h"
 #include "lint.h"
 
 typedef struct lint {
@@ -298,156 +303,46 @@ static void check_arms(fg_chk *ch, fg_decl *d)
     }
 }
 
-/* ---------------- table rows ---------------- */
+/* ---------------- tables ---------------- */
 
-typedef struct ivl {
-    bool lo_inf, hi_inf, lo_open, hi_open;
-    fg_value lo, hi;
-} ivl;
-
-typedef struct cset {
-    fg_type t; /* FG_T_INT, NUM, STR, BOOL */
-    uint32_t n;
-    ivl *v;
-} cset;
-
-static int cmp_vals(fg_value a, fg_value b, fg_type t)
+/* Every row's cells folded, per row an array by parameter; int cells
+ * closed (`> 5` is `>= 6`), so that `> 5` after `>= 6` is seen covered. */
+static fg_cellint_set **fold_rows(fg_chk *ch, fg_decl *d)
 {
-    switch (t) {
-    case FG_T_INT:
-        return a.i < b.i ? -1 : a.i > b.i;
-    case FG_T_NUM:
-        return a.n < b.n ? -1 : a.n > b.n;
-    case FG_T_BOOL:
-        return (int)a.b - (int)b.b;
-    default: {
-        uint32_t m = a.s.len < b.s.len ? a.s.len : b.s.len;
-        int c = m ? memcmp(a.s.ptr, b.s.ptr, m) : 0;
-        if (c)
-            return c;
-        return a.s.len < b.s.len ? -1 : a.s.len > b.s.len;
-    }
-    }
-}
-
-/* Folds a cell into intervals; false when it cannot be folded. */
-static bool fold(fg_chk *ch, fg_cell *c, fg_type ptype, cset *s)
-{
-    fg_value *vals;
-    uint32_t n;
-    if (!fg_chk_cell_fold(ch, c, ptype, &s->t, &vals, &n, ch->ar))
-        return false;
-    s->n = c->kind == FG_CELL_IN ? n : 1;
-    s->v = fg_arena_zalloc(ch->ar, (s->n ? s->n : 1) * sizeof *s->v);
-    if (!s->v)
-        return false;
-    ivl *x = s->v;
-    switch (c->kind) {
-    case FG_CELL_ANY:
-        x->lo_inf = x->hi_inf = true;
-        break;
-    case FG_CELL_EQ:
-        x->lo = x->hi = vals[0];
-        break;
-    case FG_CELL_LT:
-    case FG_CELL_LE:
-        x->lo_inf = true;
-        x->hi = vals[0];
-        x->hi_open = c->kind == FG_CELL_LT;
-        break;
-    case FG_CELL_GT:
-    case FG_CELL_GE:
-        x->hi_inf = true;
-        x->lo = vals[0];
-        x->lo_open = c->kind == FG_CELL_GT;
-        break;
-    case FG_CELL_RANGE:
-        x->lo = vals[0];
-        x->hi = vals[1];
-        break;
-    case FG_CELL_IN:
-        for (uint32_t i = 0; i < n; i++)
-            s->v[i].lo = s->v[i].hi = vals[i];
-        break;
-    }
-    if (s->t == FG_T_INT) { /* integers: open ends become closed */
-        for (uint32_t i = 0; i < s->n; i++) {
-            ivl *y = &s->v[i];
-            if (!y->lo_inf && y->lo_open && y->lo.i < INT64_MAX)
-                y->lo.i++, y->lo_open = false;
-            if (!y->hi_inf && y->hi_open && y->hi.i > INT64_MIN)
-                y->hi.i--, y->hi_open = false;
+    fg_ptrvec *rows = &d->table.rows, *params = &d->table.params;
+    uint32_t np = params->n;
+    fg_cellint_set **sets = fg_arena_zalloc(ch->ar, (rows->n ? rows->n : 1) * sizeof *sets);
+    if (!sets)
+        return NULL;
+    for (uint32_t i = 0; i < rows->n; i++) {
+        fg_table_row *r = rows->items[i];
+        if (r->cells.n != np) /* never after a clean check */
+            continue;
+        sets[i] = fg_arena_zalloc(ch->ar, (np ? np : 1) * sizeof **sets);
+        if (!sets[i])
+            return NULL;
+        for (uint32_t k = 0; k < np && sets[i]; k++) {
+            if (!fg_cellint_fold(ch, r->cells.items[k], ((fg_param *)params->items[k])->type,
+                                 &sets[i][k]))
+                sets[i] = NULL;
+            else
+                fg_cellint_close_ints(&sets[i][k]);
         }
     }
-    return true;
-}
-
-static void to_num(cset *s)
-{
-    if (s->t != FG_T_INT)
-        return;
-    for (uint32_t i = 0; i < s->n; i++) {
-        s->v[i].lo.n = (double)s->v[i].lo.i;
-        s->v[i].hi.n = (double)s->v[i].hi.i;
-    }
-    s->t = FG_T_NUM;
-}
-
-/* b is inside a (both of type t). */
-static bool ivl_within(const ivl *b, const ivl *a, fg_type t)
-{
-    bool lo = a->lo_inf;
-    if (!lo && !b->lo_inf) {
-        int c = cmp_vals(a->lo, b->lo, t);
-        lo = c < 0 || (c == 0 && (!a->lo_open || b->lo_open));
-    }
-    bool hi = a->hi_inf;
-    if (!hi && !b->hi_inf) {
-        int c = cmp_vals(a->hi, b->hi, t);
-        hi = c > 0 || (c == 0 && (!a->hi_open || b->hi_open));
-    }
-    return lo && hi;
-}
-
-static bool set_within(cset *b, cset *a)
-{
-    if (a->t != b->t) {
-        to_num(a);
-        to_num(b);
-    }
-    for (uint32_t i = 0; i < b->n; i++) {
-        bool in = false;
-        for (uint32_t j = 0; j < a->n && !in; j++)
-            in = ivl_within(&b->v[i], &a->v[j], a->t);
-        if (!in)
-            return false;
-    }
-    return true;
+    return sets;
 }
 
 /* Row-against-row comparison is quadratic: larger tables are not checked
  * (docs/limits.md), so a 100,000-row table still compiles in a second. */
 #define FG_LINT_MAX_TABLE_ROWS 2000
 
-static bool check_rows(fg_chk *ch, fg_decl *d)
+static void check_rows(fg_chk *ch, fg_decl *d, fg_cellint_set **sets)
 {
-    fg_ptrvec *rows = &d->table.rows, *params = &d->table.params;
-    uint32_t np = params->n;
+    fg_ptrvec *rows = &d->table.rows;
+    uint32_t np = d->table.params.n;
     if (rows->n > FG_LINT_MAX_TABLE_ROWS)
-        return true;
-    cset **sets = fg_arena_zalloc(ch->ar, (rows->n ? rows->n : 1) * sizeof *sets);
-    if (!sets)
-        return false;
+        return;
     for (uint32_t i = 0; i < rows->n; i++) {
-        fg_table_row *r = rows->items[i];
-        if (r->cells.n != np)
-            continue;
-        sets[i] = fg_arena_zalloc(ch->ar, (np ? np : 1) * sizeof **sets);
-        if (!sets[i])
-            return false;
-        for (uint32_t k = 0; k < np && sets[i]; k++)
-            if (!fold(ch, r->cells.items[k], ((fg_param *)params->items[k])->type, &sets[i][k]))
-                sets[i] = NULL;
         if (!sets[i])
             continue;
         for (uint32_t j = 0; j < i; j++) {
@@ -455,17 +350,245 @@ static bool check_rows(fg_chk *ch, fg_decl *d)
                 continue;
             bool all = true;
             for (uint32_t k = 0; k < np && all; k++)
-                all = set_within(&sets[i][k], &sets[j][k]);
+                all = fg_cellint_within(&sets[i][k], &sets[j][k]);
             if (!all)
                 continue;
             char hint[120];
             snprintf(hint, sizeof hint, "remove it, or move it above row %u", j + 1);
-            fg_diag_add(ch->diags, FG_SEV_WARNING, r->span, hint,
+            fg_diag_add(ch->diags, FG_SEV_WARNING, ((fg_table_row *)rows->items[i])->span, hint,
                         "row %u of table `%s` is never matched: row %u matches first", i + 1,
                         d->name, j + 1);
             break;
         }
     }
+}
+
+/* At most this many gap warnings per table; a note counts the rest. */
+#define FG_LINT_MAX_GAPS 4
+/* A condition on another parameter names at most this many values (a
+ * readable message, and linear work on tables of many rows). */
+#define FG_LINT_MAX_NAMED 8
+
+typedef struct gapctx {
+    fg_chk *ch;
+    fg_decl *d;
+    fg_cellint_set **sets;
+    fg_strbuf hint;
+    uint32_t shown, more;
+} gapctx;
+
+static bool all_any(const fg_table_row *r, uint32_t skip)
+{
+    for (uint32_t k = 0; k < r->cells.n; k++)
+        if (k != skip && ((fg_cell *)r->cells.items[k])->kind != FG_CELL_ANY)
+            return false;
+    return true;
+}
+
+/* A finite end of a num gap as the policy wrote it (`30%`, `8_000`, a const name). */
+static void put_end(fg_chk *ch, fg_strbuf *sb, fg_value v, const fg_expr *src)
+{
+    if (src) {
+        fg_strbuf_adds(sb, fg_chk_text(ch, src->span));
+    } else {
+        char buf[FG_NUM_BUF];
+        fg_strbuf_add(sb, buf, fg_fmt_num(v.n, buf));
+    }
+}
+
+/* The gap as a bool expression of the language: `x < 30%`, `x == 5`,
+ * `x between 5 and 9`, `x >= 30% and x < 50%`. Int gaps are closed. */
+static void put_gap(fg_chk *ch, fg_strbuf *sb, const char *x, const fg_cellint *g, bool ints)
+{
+    if (ints) {
+        long long lo = (long long)g->lo.i, hi = (long long)g->hi.i;
+        if (!g->lo_inf && !g->hi_inf && lo == hi)
+            fg_strbuf_printf(sb, "%s == %lld", x, lo);
+        else if (g->lo_inf)
+            fg_strbuf_printf(sb, "%s <= %lld", x, hi);
+        else if (g->hi_inf)
+            fg_strbuf_printf(sb, "%s >= %lld", x, lo);
+        else
+            fg_strbuf_printf(sb, "%s between %lld and %lld", x, lo, hi);
+        return;
+    }
+    if (g->lo_inf || g->hi_inf) {
+        bool below = g->lo_inf;
+        fg_strbuf_printf(sb, "%s %s ", x,
+                         below ? (g->hi_open ? "<" : "<=") : (g->lo_open ? ">" : ">="));
+        put_end(ch, sb, below ? g->hi : g->lo, below ? g->hi_src : g->lo_src);
+    } else if (!g->lo_open && !g->hi_open && g->lo.n == g->hi.n) {
+        fg_strbuf_printf(sb, "%s == ", x);
+        put_end(ch, sb, g->lo, g->lo_src);
+    } else if (!g->lo_open && !g->hi_open) {
+        fg_strbuf_printf(sb, "%s between ", x);
+        put_end(ch, sb, g->lo, g->lo_src);
+        fg_strbuf_adds(sb, " and ");
+        put_end(ch, sb, g->hi, g->hi_src);
+    } else {
+        fg_strbuf_printf(sb, "%s %s ", x, g->lo_open ? ">" : ">=");
+        put_end(ch, sb, g->lo, g->lo_src);
+        fg_strbuf_printf(sb, " and %s %s ", x, g->hi_open ? "<" : "<=");
+        put_end(ch, sb, g->hi, g->hi_src);
+    }
+}
+
+/* A condition on parameter j met only by values that none of its non-`_`
+ * cells matches (`region != "west"`, `not (n in [1, 2])`); nothing when
+ * every cell of j is `_`. False when no such condition is certain (j has a
+ * comparison or range cell, or is a bool column naming both values), when
+ * it would name more than FG_LINT_MAX_NAMED values, or out of memory. */
+static bool put_generic(gapctx *g, fg_strbuf *sb, uint32_t j)
+{
+    fg_ptrvec *rows = &g->d->table.rows;
+    fg_ptrvec texts = {0};
+    bool seen[2] = {false, false};
+    for (uint32_t i = 0; i < rows->n; i++) {
+        fg_cell *c = ((fg_table_row *)rows->items[i])->cells.items[j];
+        if (c->kind == FG_CELL_ANY)
+            continue;
+        if (c->kind != FG_CELL_EQ && c->kind != FG_CELL_IN)
+            return false;
+        const fg_cellint_set *s = &g->sets[i][j];
+        for (uint32_t v = 0; v < s->n; v++) {
+            if (s->t == FG_T_BOOL)
+                seen[s->v[v].lo.b] = true;
+            const char *t = fg_chk_text(g->ch, s->v[v].lo_src->span);
+            bool dup = false;
+            for (uint32_t u = 0; u < texts.n && !dup; u++)
+                dup = strcmp(texts.items[u], t) == 0;
+            if (!dup &&
+                (texts.n == FG_LINT_MAX_NAMED || !fg_ptrvec_push(g->ch->ar, &texts, (void *)t)))
+                return false;
+        }
+    }
+    if (seen[0] && seen[1])
+        return false;
+    if (!texts.n)
+        return true;
+    const char *name = ((fg_param *)g->d->table.params.items[j])->name;
+    if (sb->len)
+        fg_strbuf_adds(sb, " and ");
+    if (texts.n == 1) {
+        fg_strbuf_printf(sb, "%s != %s", name, (const char *)texts.items[0]);
+        return true;
+    }
+    fg_strbuf_printf(sb, "not (%s in [", name);
+    for (uint32_t u = 0; u < texts.n; u++)
+        fg_strbuf_printf(sb, "%s%s", u ? ", " : "", (const char *)texts.items[u]);
+    fg_strbuf_adds(sb, "])");
+    return true;
+}
+
+/* Reports the values of numeric parameter k that no row matches: those
+ * outside every row's cell k whatever the other arguments; failing that,
+ * when every other parameter's cells are `_` or plain values, those outside
+ * the cells k of the rows that are `_` elsewhere, for the other arguments
+ * that no cell names. */
+static bool column_gaps(gapctx *g, uint32_t k)
+{
+    fg_chk *ch = g->ch;
+    fg_ptrvec *rows = &g->d->table.rows, *params = &g->d->table.params;
+    fg_param *p = params->items[k];
+    fg_type pt = fg_type_base(p->type);
+    if (pt != FG_T_INT && pt != FG_T_NUM)
+        return true;
+    const fg_cellint_set **col = fg_arena_alloc(ch->ar, (rows->n ? rows->n : 1) * sizeof *col);
+    if (!col)
+        return false;
+    fg_strbuf cond;
+    fg_strbuf_init(&cond, ch->alloc);
+    fg_cellint *gaps = NULL;
+    uint32_t n = 0, ngaps = 0;
+    for (uint32_t i = 0; i < rows->n; i++)
+        if (g->sets[i])
+            col[n++] = &g->sets[i][k];
+    if (n < rows->n) /* a row not folded: nothing is certain */
+        goto done;
+    if (!fg_cellint_gaps(col, n, pt == FG_T_INT, ch->ar, &gaps, &ngaps))
+        goto fail;
+    if (ngaps == 0 && params->n > 1) {
+        for (uint32_t j = 0; j < params->n; j++)
+            if (j != k && !put_generic(g, &cond, j))
+                goto done;
+        n = 0;
+        for (uint32_t i = 0; i < rows->n; i++)
+            if (all_any(rows->items[i], k))
+                col[n++] = &g->sets[i][k];
+        if (n == 0) /* no row for such arguments at all: the catch-all warning says it */
+            goto done;
+        if (!fg_cellint_gaps(col, n, pt == FG_T_INT, ch->ar, &gaps, &ngaps))
+            goto fail;
+    }
+    for (uint32_t i = 0; i < ngaps; i++) {
+        if (g->shown == FG_LINT_MAX_GAPS) {
+            g->more++;
+            continue;
+        }
+        size_t base = cond.len;
+        if (base)
+            fg_strbuf_adds(&cond, " and ");
+        put_gap(ch, &cond, p->name, &gaps[i], pt == FG_T_INT);
+        if (cond.failed)
+            goto fail;
+        fg_diag_add(ch->diags, FG_SEV_WARNING, g->d->name_span, g->hint.data,
+                    "table `%s` has no row for %s", g->d->name, cond.data);
+        g->shown++;
+        cond.len = base;
+        if (cond.data)
+            cond.data[base] = '\0';
+    }
+done:
+    fg_strbuf_free(&cond);
+    return true;
+fail:
+    fg_strbuf_free(&cond);
+    return false;
+}
+
+/* A table without a catch-all row: the values no row matches, or, when
+ * none is certain, the plain catch-all warning. */
+static bool check_coverage(fg_chk *ch, fg_decl *d, fg_cellint_set **sets)
+{
+    fg_ptrvec *rows = &d->table.rows;
+    uint32_t np = d->table.params.n;
+    for (uint32_t i = 0; i < rows->n; i++)
+        if (all_any(rows->items[i], UINT32_MAX))
+            return true;
+    gapctx g = {ch, d, sets, {0}, 0, 0};
+    fg_strbuf_init(&g.hint, ch->alloc);
+    fg_strbuf_adds(&g.hint, "add a row for them, or a catch-all row `| ");
+    for (uint32_t k = 0; k < np; k++)
+        fg_strbuf_adds(&g.hint, k ? ", _" : "_");
+    fg_strbuf_adds(&g.hint, " => ...`");
+    bool ok = !g.hint.failed;
+    for (uint32_t k = 0; k < np && ok; k++)
+        ok = column_gaps(&g, k);
+    if (ok && g.more)
+        fg_diag_add(ch->diags, FG_SEV_NOTE, d->name_span, NULL,
+                    "table `%s` has %u more gap%s not shown", d->name, g.more,
+                    g.more == 1 ? "" : "s");
+    if (ok && !g.shown) {
+        fg_strbuf_clear(&g.hint);
+        fg_strbuf_adds(&g.hint, "add `| ");
+        for (uint32_t k = 0; k < np; k++)
+            fg_strbuf_adds(&g.hint, k ? ", _" : "_");
+        fg_strbuf_adds(&g.hint, " => ...` or every unmatched row is a row error");
+        ok = !g.hint.failed;
+        if (ok)
+            fg_diag_add(ch->diags, FG_SEV_WARNING, d->name_span, g.hint.data,
+                        "table `%s` has no catch-all row", d->name);
+    }
+    fg_strbuf_free(&g.hint);
+    return ok;
+}
+
+static bool check_table(fg_chk *ch, fg_decl *d)
+{
+    fg_cellint_set **sets = fold_rows(ch, d);
+    if (!sets || !check_coverage(ch, d, sets))
+        return false;
+    check_rows(ch, d, sets);
     return true;
 }
 
@@ -486,7 +609,7 @@ bool fg_lint_run(fg_chk *ch, uint32_t main_file)
             continue;
         if (d->kind == FG_D_DECIDE)
             check_arms(ch, d);
-        else if (d->kind == FG_D_TABLE && d->name && !check_rows(ch, d))
+        else if (d->kind == FG_D_TABLE && d->name && !check_table(ch, d))
             return false;
     }
     return !ch->diags->oom;

@@ -1,6 +1,7 @@
 /* lint.h — static checks that only warn (`forgec check` and every command
  * that compiles): unused declarations and rules, decide arms that are never
- * taken, table rows that are never matched. Runs on the checked AST, after
+ * taken, table rows that are never matched, tables without a catch-all
+ * row and the numbers no row of theirs matches. Runs on the checked AST, after
  * a check without errors and before lowering. */
 #ifndef FG_LINT_H
 #define FG_LINT_H

@@ -613,10 +613,19 @@ static void test_unique_overlap(void **state)
 static void test_catch_all_warning(void **state)
 {
     (void)state;
-    run *r = compile_text("table t(a: int, b: str) -> num {\n  | 1, \"x\" => 1\n}\n");
+    /* no number of `a` is certain to match no row (tests/unit/test_lint.c) */
+    run *r = compile_text("table t(a: int, b: str) -> num {\n  | < 1, \"x\" => 1\n"
+                          "  | >= 1, \"y\" => 2\n}\n");
     assert_non_null(r->prog);
     expect_diag(r, FG_SEV_WARNING, "table `t` has no catch-all row", 1, 7,
                 "add `| _, _ => ...` or every unmatched row is a row error");
+    run_free(r);
+    /* where one is, the warning names it instead */
+    r = compile_text("table t(a: int, b: str) -> num {\n  | 1, \"x\" => 1\n}\n");
+    assert_non_null(r->prog);
+    expect_diag(r, FG_SEV_WARNING, "table `t` has no row for a <= 0", 1, 7,
+                "add a row for them, or a catch-all row `| _, _ => ...`");
+    expect_diag(r, FG_SEV_WARNING, "table `t` has no row for a >= 2", 1, 7, NULL);
     run_free(r);
 }
 
