@@ -58,6 +58,16 @@ size_t fg_fmt_num(double d, char buf[FG_NUM_BUF])
         memcpy(buf + len, "Infinity", 9);
         return len + 8;
     }
+    /* Whole numbers below 2^53 (counts, tonnes, money) are their integer
+     * digits: the same text as the general path, without its search. */
+    if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+        char t[24];
+        const char *dg = put_digits((uint64_t)d, t + sizeof t);
+        size_t k = (size_t)(t + sizeof t - dg);
+        memcpy(buf + len, dg, k);
+        buf[len + k] = '\0';
+        return len + k;
+    }
     /* Shortest digits (Schubfach, numfmt.c) as value = 0.d1d2...dk * 10^n,
      * the form ECMAScript's Number::toString lays out. */
     uint64_t f;

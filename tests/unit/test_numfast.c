@@ -124,6 +124,32 @@ static void test_fmt_random(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Whole numbers take a shortcut in fg_fmt_num: every integer to 100,000,
+ * powers of ten and their neighbours, values near 2^53, random ones. */
+static void test_fmt_whole_numbers(void **state)
+{
+    (void)state;
+    size_t bad = 0;
+    for (int i = 0; i <= 100000; i++) {
+        bad = fmt_misses((double)i, bad);
+        bad = fmt_misses(-(double)i, bad);
+    }
+    double p = 1;
+    for (int k = 0; k <= 22; k++, p *= 10) {
+        bad = fmt_misses(p, bad);
+        bad = fmt_misses(p - 1, bad);
+        bad = fmt_misses(p + 1, bad);
+    }
+    for (int d = -3; d <= 3; d++)
+        bad = fmt_misses(9007199254740992.0 + d, bad);
+    uint64_t s = 0x13198A2E03707344u;
+    for (int i = 0; i < 30000; i++) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        bad = fmt_misses((double)(s >> (11 + i % 40)), bad);
+    }
+    assert_int_equal(bad, 0);
+}
+
 static void test_parse_edges(void **state)
 {
     (void)state;
@@ -362,12 +388,12 @@ static void test_parse_int_edges(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fmt_powers),           cmocka_unit_test(test_fmt_subnormal_extremes),
-        cmocka_unit_test(test_fmt_random),           cmocka_unit_test(test_parse_edges),
-        cmocka_unit_test(test_parse_very_long),      cmocka_unit_test(test_parse_powers),
-        cmocka_unit_test(test_parse_halfway_random), cmocka_unit_test(test_parse_random),
-        cmocka_unit_test(test_round_trip),           cmocka_unit_test(test_parse_grammar),
-        cmocka_unit_test(test_parse_int_edges),
+        cmocka_unit_test(test_fmt_powers),    cmocka_unit_test(test_fmt_subnormal_extremes),
+        cmocka_unit_test(test_fmt_random),    cmocka_unit_test(test_fmt_whole_numbers),
+        cmocka_unit_test(test_parse_edges),   cmocka_unit_test(test_parse_very_long),
+        cmocka_unit_test(test_parse_powers),  cmocka_unit_test(test_parse_halfway_random),
+        cmocka_unit_test(test_parse_random),  cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_parse_grammar), cmocka_unit_test(test_parse_int_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
