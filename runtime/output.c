@@ -269,6 +269,26 @@ bool fg_writer_header(fg_writer *w)
     return false;
 }
 
+/* The text of a present value as every format writes it; numbers are
+ * formatted into num. */
+static const char *value_text(fg_type base, fg_value v, char num[FG_NUM_BUF], size_t *n)
+{
+    switch (base) {
+    case FG_T_INT:
+        *n = fg_fmt_int(v.i, num);
+        return num;
+    case FG_T_NUM:
+        *n = fg_fmt_num(v.n, num);
+        return num;
+    case FG_T_BOOL:
+        *n = v.b ? 4 : 5;
+        return v.b ? "true" : "false";
+    default:
+        *n = v.s.len;
+        return v.s.ptr;
+    }
+}
+
 /* The CSV/TSV row: room for the whole row is made once, then every cell
  * is written in place. Numbers and booleans never need quotes unless the
  * delimiter is one of their characters (checked once per cell kind). */
@@ -292,26 +312,10 @@ static bool csv_row(fg_writer *w, const fg_value *vals, char delim)
         fg_value v = vals[i];
         if (v.missing)
             continue;
-        const char *text;
+        fg_type base = fg_type_base(w->types[i]);
         size_t n;
-        switch (fg_type_base(w->types[i])) {
-        case FG_T_INT:
-            n = fg_fmt_int(v.i, num);
-            text = num;
-            break;
-        case FG_T_NUM:
-            n = fg_fmt_num(v.n, num);
-            text = num;
-            break;
-        case FG_T_BOOL:
-            text = v.b ? "true" : "false";
-            n = v.b ? 4 : 5;
-            break;
-        default:
-            o = csv_cell(o, v.s.ptr, v.s.len, delim);
-            continue;
-        }
-        if (plain) {
+        const char *text = value_text(base, v, num, &n);
+        if (plain && base != FG_T_STR) {
             memcpy(o, text, n);
             o += n;
         } else {
@@ -336,36 +340,12 @@ bool fg_writer_row(fg_writer *w, const fg_value *vals)
         fg_type base = fg_type_base(w->types[i]);
         const char *text = NULL;
         size_t n = 0;
-        if (!v.missing) {
-            switch (base) {
-            case FG_T_INT:
-                n = fg_fmt_int(v.i, num);
-                text = num;
-                break;
-            case FG_T_NUM:
-                n = fg_fmt_num(v.n, num);
-                text = num;
-                break;
-            case FG_T_BOOL:
-                text = v.b ? "true" : "false";
-                n = strlen(text);
-                break;
-            default:
-                text = v.s.ptr;
-                n = v.s.len;
-                break;
-            }
-        }
+        if (!v.missing)
+            text = value_text(base, v, num, &n);
         switch (w->fmt) {
         case FG_FMT_CSV:
-        case FG_FMT_TSV: {
-            char delim = w->fmt == FG_FMT_CSV ? ',' : '\t';
-            if (i)
-                fg_strbuf_addc(&w->out, delim);
-            if (text)
-                fg_csv_quote(&w->out, text, n, delim);
-            break;
-        }
+        case FG_FMT_TSV:
+            break; /* csv_row */
         case FG_FMT_JSONL:
             fg_strbuf_addc(&w->out, i ? ',' : '{');
             fg_json_quote(&w->out, w->names[i], strlen(w->names[i]));
