@@ -34,10 +34,15 @@ forge_status fg_policy_compile_jit(const forge_config *cfg, const fg_program *pr
     }
     fg_strbuf err;
     fg_strbuf_init(&err, alloc);
-    fg_jit_options jo = {.no_cache = cfg->jit_no_cache != 0, .cache_dir = NULL};
+    bool no_module = false;
+    fg_jit_options jo = {
+        .no_cache = cfg->jit_no_cache != 0, .cache_dir = NULL, .no_module = &no_module};
     *out = fg_jit_compile(alloc, prog, &jo, &err);
     forge_status st = FORGE_OK;
-    if (!*out) {
+    if (!*out && no_module) { /* forge-jit.so missing: like a build without LLVM */
+        jit_diag(cfg, err.data ? err.data : FG_JIT_NO_MODULE);
+        st = FORGE_EUSAGE;
+    } else if (!*out) {
         char msg[512];
         snprintf(msg, sizeof msg, "the jit engine cannot compile the policy: %s",
                  err.data ? err.data : "out of memory");

@@ -79,20 +79,34 @@ typedef struct fg_engine {
     void *ud;
 } fg_engine;
 
-/* ---- the LLVM JIT (runtime/jit/; runtime/jit_none.c when built without LLVM) ----
+/* ---- the LLVM JIT (runtime/jit/ in libforge, runtime/jitmod/ in the
+ * forge-jit.so module that alone links LLVM; runtime/jit_none.c when built
+ * without LLVM) ----
  * A compiled policy is immutable and owns its machine code; it may be used
  * by one thread at a time per fg_results/fg_batch pair. */
 typedef struct fg_jit fg_jit;
 
+/* Who maps the machine code: AUTO is runtime/objload.c for an object from
+ * the cache (no LLVM loaded) and ORC LLJIT for one just compiled; the
+ * others force one loader (tests). */
+typedef enum fg_jit_loader { FG_JIT_LOAD_AUTO, FG_JIT_LOAD_LLJIT, FG_JIT_LOAD_OWN } fg_jit_loader;
+
 typedef struct fg_jit_options {
     bool no_cache;         /* neither read nor write the compiled-code cache */
     const char *cache_dir; /* NULL: $XDG_CACHE_HOME/forgec, else $HOME/.cache/forgec */
+    fg_jit_loader loader;
+    /* Optional out: set when fg_jit_compile failed because forge-jit.so
+     * could not be loaded (FG_JIT_NO_MODULE), so the default engine can
+     * fall back to the interpreter. */
+    bool *no_module;
 } fg_jit_options;
 
 typedef enum fg_emit_kind { FG_EMIT_LLVM, FG_EMIT_ASM, FG_EMIT_OBJ } fg_emit_kind;
 
 /* The fixed text of a build without LLVM. */
 #define FG_JIT_UNAVAILABLE "the jit engine is not available in this build (built without LLVM)"
+/* How a message about a missing or unusable forge-jit.so starts. */
+#define FG_JIT_NO_MODULE "the jit engine is not available"
 
 bool fg_jit_available(void);
 /* Compiles prog to native code (or loads it from the cache); NULL with a
@@ -101,6 +115,10 @@ fg_jit *fg_jit_compile(const fg_allocator *alloc, const fg_program *prog,
                        const fg_jit_options *opts, fg_strbuf *err);
 /* Whether fg_jit_compile found the object in the cache. */
 bool fg_jit_from_cache(const fg_jit *jit);
+/* Whether the code was mapped by runtime/objload.c (not LLJIT), and whether
+ * forge-jit.so (hence LLVM) had to be opened for it. */
+bool fg_jit_own_loader(const fg_jit *jit);
+bool fg_jit_module_loaded(const fg_jit *jit);
 /* Same contract as fg_interp_batch; opts->tracer is not supported (tracing
  * runs use the interpreter). */
 bool fg_jit_batch(fg_jit *jit, const fg_program *prog, fg_batch *batch, fg_results *res,

@@ -35,6 +35,18 @@ bool fg_jit_batch(fg_jit *jit, const fg_program *prog, fg_batch *batch, fg_resul
     return false;
 }
 
+bool fg_jit_own_loader(const fg_jit *jit)
+{
+    (void)jit;
+    return false;
+}
+
+bool fg_jit_module_loaded(const fg_jit *jit)
+{
+    (void)jit;
+    return false;
+}
+
 void fg_jit_free(fg_jit *jit)
 {
     (void)jit;

@@ -3,8 +3,10 @@
  * handed to a compiled policy's batch function, and the runtime entry points
  * that code calls. codegen.c mirrors fg_jit_ctx field by field (checked by
  * static assertions there) and declares the entry points with the same
- * signatures; jit.c binds them by address in the JIT, the linker binds them
- * in an ahead-of-time object (include/forge_aot.h).
+ * signatures; the code loaders bind them by address (ORC LLJIT in
+ * forge-jit.so, runtime/objload.c for cached objects: jit_rt.c's
+ * fg_jit_rt_symbols), the linker binds them in an ahead-of-time object
+ * (include/forge_aot.h).
  *
  * Entry points take only scalars and pointers (no struct passed by value),
  * so no C calling-convention detail leaks into the code generator. Every

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jit_abi.h"
+#include "jit_mod.h"
 
 #define CACHE_MAGIC "FGJITOBJ"
 #define CACHE_FORMAT 1u
@@ -28,11 +28,10 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 }
 #define FNV_SEED 0xcbf29ce484222325ull
 
-void fg_jit_cache_key(const fg_program *prog, const char *triple, const char *cpu,
-                      const char *features, const char *passes, fg_strbuf *key)
+void fg_jit_cache_key(const fg_program *prog, const char *host, fg_strbuf *key)
 {
-    fg_strbuf_printf(key, "forgec %s\njit abi %d\ntriple %s\ncpu %s\nfeatures %s\npasses %s\n\n",
-                     FORGE_VERSION_STRING, FG_JIT_ABI_VERSION, triple, cpu, features, passes);
+    fg_strbuf_printf(key, "forgec %s\njit abi %d\nllvm %s\npasses %s\n%s\n", FORGE_VERSION_STRING,
+                     FG_JIT_ABI_VERSION, FORGE_LLVM_VERSION, FG_JIT_PASSES, host);
     fg_ir_dump(prog, key);
 }
 

@@ -2,8 +2,9 @@
  * jit_abi.h) and the glue that runs a compiled batch function. Each entry
  * point is a thin wrapper over the same helpers the interpreter uses
  * (runtime/rt.c, stdlib/builtins.c): no semantics is written here, only
- * where a row error is recorded. */
-#include "jit_abi.h"
+ * where a row error is recorded. fg_jit_rt_symbols names them for the
+ * code loaders (ORC LLJIT in forge-jit.so, runtime/objload.c). */
+#include "jit_mod.h"
 
 #include <string.h>
 
@@ -86,6 +87,18 @@ int32_t fg_jit_rt_failed(fg_jit_ctx *ctx, uint32_t row, uint32_t upto_slot, fg_s
     fg_rowerr_kind k = fg_rt_failed(ctx->scratch, ctx->prog, ctx->res, row, upto_slot, out);
     return record(ctx, row, (int32_t)k, file, start, end);
 }
+
+const fg_jit_rt_symbol fg_jit_rt_symbols[] = {
+#define SYM(name)                                                                                  \
+    {                                                                                              \
+#name, (void (*)(void))name                                                                \
+    }
+    SYM(fg_jit_rt_rowerr),   SYM(fg_jit_rt_call),    SYM(fg_jit_rt_to_str),
+    SYM(fg_jit_rt_concat),   SYM(fg_jit_rt_cmp_str), SYM(fg_jit_rt_table_miss),
+    SYM(fg_jit_rt_rule_msg), SYM(fg_jit_rt_failed),  SYM(memcmp),
+#undef SYM
+};
+const uint32_t fg_jit_rt_nsymbols = sizeof fg_jit_rt_symbols / sizeof fg_jit_rt_symbols[0];
 
 bool fg_jit_run_fn(fg_jit_fn fn, const fg_program *prog, fg_batch *batch, fg_results *res,
                    const fg_eval_opts *opts)

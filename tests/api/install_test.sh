@@ -35,8 +35,13 @@ soname=$(readelf -d "$libdir/libforge.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/
 "$src/tests/api/check_exports.sh" "$libdir/libforge.so"
 "$prefix/bin/forgec" --version >/dev/null
 
+# LLVM is linked only into LIBDIR/forge/forge-jit.so, loaded at first need
 engines=interp
-if grep -q LLVM "$libdir/pkgconfig/forge.pc"; then engines="interp jit"; fi
+if [ -f "$libdir/forge/forge-jit.so" ]; then engines="interp jit"; fi
+for f in "$libdir/libforge.so" "$prefix/bin/forgec"; do
+    ! readelf -d "$f" | grep -q 'NEEDED.*LLVM' || fail "$f links LLVM"
+done
+! grep -q LLVM "$libdir/pkgconfig/forge.pc" || fail "forge.pc names LLVM"
 
 # 1. pkg-config + make (shared, and static with Libs.private)
 cp -r "$src/examples/embed" "$tmp/pc"
@@ -59,3 +64,25 @@ for e in $engines; do
     done
     echo "install_test: examples built with pkg-config and CMake ran on the $e engine"
 done
+
+# The JIT from the installed prefix: with a cold cache, libforge.so and the
+# installed forgec each find the installed forge-jit.so (next to
+# libforge.so, and in ../lib/forge from bin/), not the build tree's; with a
+# warm cache neither loads it.
+if [ "$engines" = "interp jit" ]; then
+    export XDG_CACHE_HOME=$tmp/cache-cold
+    LD_DEBUG=files "$tmp/pc/embed_rows" jit >"$tmp/out" 2>"$tmp/ld" || fail "embed_rows jit (cold)"
+    grep -q "file=$prefix/[^ ]*/forge/forge-jit.so .*loaded by $prefix/" "$tmp/ld" ||
+        fail "libforge.so did not load the installed forge-jit.so"
+    LD_DEBUG=files "$tmp/pc/embed_rows" jit >"$tmp/out" 2>"$tmp/ld" || fail "embed_rows jit (warm)"
+    ! grep -q "forge-jit.so" "$tmp/ld" || fail "a warm run loaded forge-jit.so"
+    grep -q '^F1: admitted' "$tmp/out" || fail "embed_rows jit (warm): $(cat "$tmp/out")"
+    rm -rf "$XDG_CACHE_HOME"
+    rc=0
+    LD_DEBUG=files "$prefix/bin/forgec" eval --engine jit "$src/examples/forging/policy.fp" \
+        "$src/examples/forging/firms.csv" >"$tmp/out" 2>"$tmp/ld" || rc=$?
+    [ $rc -le 3 ] || fail "installed forgec --engine jit: $(grep -v '^ *[0-9]*:' "$tmp/ld")"
+    grep -q "file=$prefix/bin/../${libdir#"$prefix"/}/forge/forge-jit.so " "$tmp/ld" ||
+        fail "the installed forgec did not load the installed forge-jit.so"
+    echo "install_test: the installed forge-jit.so compiles, a warm cache needs no LLVM"
+fi

@@ -12,19 +12,35 @@
  * comparisons, boolean logic, control flow, table cells on numbers and
  * bools, min/max); everything else calls the entry points of jit_abi.h,
  * which call the interpreter's own helpers. Row errors record the IR node's
- * span as constants, so the object holds no host pointer and can be cached. */
+ * span as constants, so the object holds no host pointer and can be cached.
+ * Part of forge-jit.so (runtime/jit/jit_mod.h), never of libforge. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../stdlib/builtins.h"
-#include "jit_int.h"
+#include "jitmod_int.h"
 
 _Static_assert(sizeof(bool) == 1, "generated code loads bool as i8");
 _Static_assert(sizeof(fg_rowerr_kind) == 4, "generated code loads row error kinds as i32");
 _Static_assert(offsetof(fg_rowerr, kind) == 0, "kind first in fg_rowerr");
 _Static_assert(sizeof(uint32_t) == 4 && sizeof(int64_t) == 8, "fixed widths");
+
+/* The built-ins' and IR ops' names, for readable IR (`--emit llvm`) and
+ * messages, from their X-macro lists: the module has neither
+ * fg_builtin_table nor lang/ir.c (they would drag the whole standard
+ * library and the formatter in). */
+static const char *const builtin_names[FG_B_COUNT] = {
+#define FG_X_NAME(id, name, res, arity, p1, p2, p3, doc) name,
+    FG_BUILTINS(FG_X_NAME)
+#undef FG_X_NAME
+};
+static const char *const op_names[FG_IR_OP_COUNT] = {
+#define FG_X_NAME(name, nargs, doc) #name,
+    FG_IR_OPS(FG_X_NAME)
+#undef FG_X_NAME
+};
 
 #define VAL_SIZE ((uint64_t)sizeof(fg_value))
 #define VAL_MISSING ((uint64_t)offsetof(fg_value, missing))
@@ -81,7 +97,7 @@ static bool cg_expr(cg *g, const fg_ir *n, cg_val *out);
 static bool cg_fail(cg *g, const fg_ir *n, const char *what)
 {
     fg_strbuf_printf(g->err, "jit codegen: %s (op %s)", what,
-                     n && n->op < FG_IR_OP_COUNT ? fg_op_names[n->op] : "?");
+                     n && n->op < FG_IR_OP_COUNT ? op_names[n->op] : "?");
     return false;
 }
 
@@ -479,8 +495,8 @@ static bool cg_call(cg *g, const fg_ir *n, cg_val *out)
     LLVMValueRef res = cg_alloca(g, VAL_SIZE, "res");
     LLVMValueRef args[9] = {g->ctx, g->row, c32(g, n->sub), arr, c32(g, n->nargs), res};
     span_args(g, n->span, args + 6);
-    LLVMValueRef k = LLVMBuildCall2(g->b, g->rt_call.type, g->rt_call.fn, args, 9,
-                                    fg_builtin_table[n->sub].name);
+    LLVMValueRef k =
+        LLVMBuildCall2(g->b, g->rt_call.type, g->rt_call.fn, args, 9, builtin_names[n->sub]);
     check_kind(g, k);
     load_payload(g->b, g, res, n->type, VAL_LEN, out, "");
     return true;
