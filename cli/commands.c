@@ -83,6 +83,7 @@ static int exit_code(forge_status st)
     case FORGE_ENOTFOUND:
         return 2; /* embedding API statuses: not made by the CLI */
     case FORGE_ETYPE:
+    case FORGE_EMISMATCH:
         return 2;
     }
     return 4;

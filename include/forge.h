@@ -49,7 +49,9 @@ typedef enum forge_status {
     FORGE_ENOMEM = 5,    /* out of memory */
     FORGE_ETESTS = 6,    /* some of the policy's tests failed */
     FORGE_ENOTFOUND = 7, /* no input/output/report/rule of that name or index */
-    FORGE_ETYPE = 8      /* a value of the wrong type for that input or output */
+    FORGE_ETYPE = 8,     /* a value of the wrong type for that input or output */
+    FORGE_EMISMATCH = 9  /* a partial report made by another policy (or an incompatible
+                            library) */
 } forge_status;
 
 /* A readable name for a status ("policy does not compile", ...). */
@@ -219,7 +221,9 @@ typedef struct forge_test_result {
 } forge_test_result;
 typedef void (*forge_test_fn)(void *ud, const forge_test_result *r);
 
-/* Runs the policy's tests; FORGE_OK when all pass, FORGE_ETESTS otherwise. */
+/* Runs the policy's tests; FORGE_OK when all pass, FORGE_ETESTS otherwise.
+ * FORGE_ENGINE_DEFAULT is the interpreter here (a few rows per test), or
+ * the policy's own machine code when it was compiled with FORGE_ENGINE_JIT. */
 FORGE_API forge_status forge_run_tests(const forge_policy *p, forge_engine engine,
                                        forge_test_fn on_result, void *ud, unsigned *passed,
                                        unsigned *failed);
@@ -285,7 +289,7 @@ FORGE_API forge_status forge_test_coverage(const forge_policy *p, forge_test_fn 
 
 /* ---- fmt: the canonical layout of a policy ---- */
 
-/* Formats policy source text (see docs/analyst-tools.md for the layout).
+/* Formats policy source text (see docs/fmt.md for the layout).
  * The whole formatted text is handed to write in one call. Comments are
  * kept. FORGE_ECOMPILE when the text has syntax errors (diagnostics go to
  * cfg->on_diag; nothing is written), FORGE_ENOMEM, FORGE_EIO (write failed). */
@@ -568,6 +572,99 @@ FORGE_API forge_status forge_eval_columns(forge_session *s, const forge_column *
  * below that batch's nrows, FORGE_EUSAGE when no batch was evaluated. */
 FORGE_API forge_status forge_session_batch_error(forge_session *s, size_t row,
                                                  forge_row_error *out);
+
+/* ---- partial reports: aggregate in pieces, merge exactly, write once ----
+ * A forge_report_partial holds the state of every report of a policy over
+ * the rows added so far (groups, counts, exact sums, min/max) and the row
+ * counts forge_report's summary gives. Fill partials where the data is
+ * (threads, processes, machines), move them as bytes, merge them in any
+ * order or grouping, and write the tables: the result is byte for byte
+ * forge_report's over all the rows, whatever the split (sums are exact,
+ * rounded once when written). The bytes are portable (little-endian,
+ * versioned, checksummed) and carry a fingerprint of the policy: partials
+ * of another policy are refused (FORGE_EMISMATCH). One thread at a time
+ * per partial. Calls that fail leave the partial unchanged and a message
+ * in forge_report_partial_errmsg. */
+typedef struct forge_report_partial forge_report_partial;
+
+/* An empty partial for p's reports (p must outlive it). FORGE_ENOMEM or
+ * FORGE_EUSAGE (NULL p), *out NULL then. */
+FORGE_API forge_status forge_report_partial_new(const forge_policy *p, forge_report_partial **out);
+FORGE_API void forge_report_partial_free(forge_report_partial *rp);
+/* The message of the partial's last failed call ("" if none). */
+FORGE_API const char *forge_report_partial_errmsg(const forge_report_partial *rp);
+
+/* Evaluates nrows rows given as columns, exactly as forge_eval_columns
+ * does with session s (of the same policy: else FORGE_EUSAGE), and adds
+ * every row evaluated without error to the partial. bad (may be NULL):
+ * bad[r] non-zero marks row r as in error already (a cell the caller could
+ * not convert, say): it is not evaluated, counted in error, and described
+ * by forge_session_batch_error as FORGE_ROW_BAD_VALUE. Row errors are then
+ * read as after forge_eval_columns; *nerrors (may be NULL) gets their
+ * count. FORGE_OK, FORGE_EROWS (some rows in error: they are counted, the
+ * others added), FORGE_ETYPE (a column lacks its array; nothing added),
+ * FORGE_ENOMEM. */
+FORGE_API forge_status forge_report_partial_add_columns(forge_report_partial *rp, forge_session *s,
+                                                        const forge_column *in, size_t nrows,
+                                                        const uint8_t *bad, size_t *nerrors);
+/* Reads CSV data as forge_report does (opt: data_path / data_stream /
+ * read, delimiter, na, no_header and columns, engine, jobs, progress; row
+ * error lines to write_err) and adds its rows. sum (may be NULL) counts
+ * this call's rows. Same statuses as forge_report. */
+FORGE_API forge_status forge_report_partial_add_csv(forge_report_partial *rp,
+                                                    const forge_run_options *opt,
+                                                    forge_summary *sum);
+/* Adds everything from holds into into (from is not changed). Partials of
+ * two policies compiled from the same text merge; others are
+ * FORGE_EMISMATCH. FORGE_ENOMEM. */
+FORGE_API forge_status forge_report_partial_merge(forge_report_partial *into,
+                                                  const forge_report_partial *from);
+/* Hands the partial's bytes to write (in one or more calls). FORGE_EIO
+ * when write fails, FORGE_ENOMEM. */
+FORGE_API forge_status forge_report_partial_serialize(forge_report_partial *rp,
+                                                      forge_write_fn write, void *ud);
+/* Adds the partial serialized in data[0..len) into rp (into an empty rp:
+ * reads it back). FORGE_EMISMATCH: made by another policy or in a format
+ * version this library does not read; FORGE_EIO: not a partial report, or
+ * truncated or corrupt; FORGE_ENOMEM. rp is unchanged on failure. */
+FORGE_API forge_status forge_report_partial_deserialize(forge_report_partial *rp, const void *data,
+                                                        size_t len);
+/* The row counts so far (rows_read, rows_evaluated, rows_in_error; message
+ * empty). */
+FORGE_API forge_status forge_report_partial_counts(const forge_report_partial *rp,
+                                                   forge_summary *sum);
+/* Writes the report tables as forge_report writes them for all the rows
+ * added (opt: format, write_out, write_err for overflow warnings,
+ * report_totals; the input fields are not used). sum (may be NULL) gets the
+ * counts. FORGE_OK, FORGE_EROWS (some rows were in error), FORGE_EIO,
+ * FORGE_ENOMEM. The partial is not changed. */
+FORGE_API forge_status forge_report_partial_write(forge_report_partial *rp,
+                                                  const forge_run_options *opt, forge_summary *sum);
+
+/* ---- layout check for bindings that copy these declarations ----
+ * sizeof of each public struct as this library was built, so a binding
+ * (bindings/python) can refuse to run with a stale copy of a layout. */
+typedef enum forge_struct_id {
+    FORGE_STRUCT_DIAG = 1,
+    FORGE_STRUCT_CONFIG,
+    FORGE_STRUCT_RUN_OPTIONS,
+    FORGE_STRUCT_SUMMARY,
+    FORGE_STRUCT_TEST_RESULT,
+    FORGE_STRUCT_EXPLAIN_OPTIONS,
+    FORGE_STRUCT_COVERAGE,
+    FORGE_STRUCT_DIFF_OPTIONS,
+    FORGE_STRUCT_DIFF_SUMMARY,
+    FORGE_STRUCT_INPUT_INFO,
+    FORGE_STRUCT_OUTPUT_INFO,
+    FORGE_STRUCT_REPORT_INFO,
+    FORGE_STRUCT_VALUE,
+    FORGE_STRUCT_ROW_ERROR,
+    FORGE_STRUCT_COLUMN,
+    FORGE_STRUCT_OUT_COLUMN
+} forge_struct_id;
+
+/* sizeof the struct, 0 for an unknown id. */
+FORGE_API size_t forge_struct_size(forge_struct_id id);
 
 #ifdef __cplusplus
 }

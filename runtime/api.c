@@ -66,6 +66,8 @@ const char *forge_status_text(forge_status s)
         return "no such name or index";
     case FORGE_ETYPE:
         return "wrong type";
+    case FORGE_EMISMATCH:
+        return "made by another policy";
     }
     return "unknown status";
 }
@@ -152,6 +154,11 @@ static forge_status compile_common(const forge_config *cfg, const char *name, co
     }
     bool oom = diags.oom || p->watch.failed;
     p->watch.active = false;
+    /* After the compile the watch only forwards: with the C library's
+     * allocator, runs call it directly (fg_calloc then gets pages that are
+     * already zero, so unused batch capacity costs nothing). */
+    if (!p->watch.user.fn)
+        p->alloc = p->watch.user;
     uint32_t nerrors = diags.nerrors;
     bool unreadable = path && src.nfiles == 0 && !p->prog;
     fg_diags_free(&diags);
@@ -236,15 +243,24 @@ static forge_status engine_open(const forge_policy *p, forge_engine e, int no_ca
     }
     fg_strbuf err;
     fg_strbuf_init(&err, &p->alloc);
-    fg_jit_options jo = {.no_cache = no_cache != 0, .cache_dir = NULL};
+    bool no_module = false;
+    fg_jit_options jo = {.no_cache = no_cache != 0, .cache_dir = NULL, .no_module = &no_module};
     sel->jit = fg_jit_compile(&p->alloc, p->prog, &jo, &err);
     if (!sel->jit) {
-        if (sum)
+        /* forge-jit.so missing: the default engine is then the interpreter */
+        if (no_module && e == FORGE_ENGINE_DEFAULT) {
+            fg_strbuf_free(&err);
+            return FORGE_OK;
+        }
+        if (sum && no_module)
+            snprintf(sum->message, sizeof sum->message, "%s; use --engine interp",
+                     err.data ? err.data : FG_JIT_NO_MODULE);
+        else if (sum)
             snprintf(sum->message, sizeof sum->message,
                      "the jit engine cannot compile the policy: %s",
                      err.data ? err.data : "out of memory");
         fg_strbuf_free(&err);
-        return FORGE_ECOMPILE;
+        return no_module ? FORGE_EUSAGE : FORGE_ECOMPILE;
     }
     fg_strbuf_free(&err);
     sel->eng.run = jit_run;
@@ -288,6 +304,19 @@ forge_status forge_report(const forge_policy *p, const forge_run_options *opt, f
     return run_mode(p, opt, FG_RUN_REPORT, sum);
 }
 
+forge_status fg_api_report_into(const forge_policy *p, const forge_run_options *opt,
+                                struct fg_report_acc **accs, forge_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    engine_sel sel;
+    forge_status st = engine_open(p, opt->engine, opt->no_cache, &sel, sum);
+    if (st != FORGE_OK)
+        return st;
+    st = fg_driver_accumulate(&p->alloc, p->prog, opt, engine_ref(&sel), accs, sum);
+    fg_jit_free(sel.jit);
+    return st;
+}
+
 typedef struct test_ctx {
     forge_test_fn fn;
     void *ud;
@@ -318,8 +347,14 @@ forge_status forge_run_tests_opt(const forge_policy *p, const forge_run_options 
     uint32_t np = 0, nf = 0;
     if (sum)
         memset(sum, 0, sizeof *sum);
+    /* Tests have a few rows each: generating machine code (and loading
+     * LLVM for it) would cost more than it saves, so the default engine is
+     * the interpreter here, unless the policy already holds its code. */
+    forge_engine e = opt->engine;
+    if (e == FORGE_ENGINE_DEFAULT && !p->jit)
+        e = FORGE_ENGINE_INTERP;
     engine_sel sel;
-    forge_status st = engine_open(p, opt->engine, opt->no_cache, &sel, sum);
+    forge_status st = engine_open(p, e, opt->no_cache, &sel, sum);
     if (st != FORGE_OK)
         return st;
     test_ctx t = {on_result, ud};
@@ -366,7 +401,12 @@ forge_status forge_emit(const forge_policy *p, forge_emit_kind kind, forge_write
     forge_status st = FORGE_OK;
     if (!fg_jit_emit(p->prog, k, sink, &err)) {
         snprintf(sum->message, sizeof sum->message, "%s", err.data ? err.data : "out of memory");
-        st = strstr(sum->message, "cannot write") ? FORGE_EIO : FORGE_ECOMPILE;
+        if (strstr(sum->message, "cannot write"))
+            st = FORGE_EIO;
+        else if (strncmp(sum->message, FG_JIT_NO_MODULE, strlen(FG_JIT_NO_MODULE)) == 0)
+            st = FORGE_EUSAGE; /* forge-jit.so missing, like a build without LLVM */
+        else
+            st = FORGE_ECOMPILE;
     }
     fg_strbuf_free(&err);
     return st;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api_session.h"
+#include "report.h"
 
 /* Checks that every input column has the array its type needs. */
 static forge_status check_columns(forge_session *s, const forge_column *in)
@@ -128,9 +129,10 @@ static forge_status keep_error(forge_session *s, size_t row, const fg_rowerr *e)
     return FORGE_OK;
 }
 
-/* Writes output o of chunk row r to row `row` of the caller's column. */
-static forge_status put_output(forge_session *s, uint32_t o, uint32_t r, size_t row, bool in_error,
-                               forge_out_column *dst)
+/* Writes int, num or bool output o of chunk row r to row `row` of the
+ * caller's column. */
+static void put_output(forge_session *s, uint32_t o, uint32_t r, size_t row, bool in_error,
+                       forge_out_column *dst)
 {
     fg_type t = s->prog->outputs[o].type;
     fg_value v;
@@ -150,29 +152,61 @@ static forge_status put_output(forge_session *s, uint32_t o, uint32_t r, size_t 
         if (dst->n)
             dst->n[row] = v.missing ? 0 : v.n;
         break;
-    case FG_T_BOOL:
+    default:
         if (dst->b)
             dst->b[row] = !v.missing && v.b;
         break;
-    default: {
-        const char *p = NULL;
-        if (!v.missing && (dst->s || dst->len)) {
-            p = fg_arena_strndup(&s->out, v.s.ptr ? v.s.ptr : "", v.s.len);
-            if (!p)
-                return fg_session_fail(s, FORGE_ENOMEM, "out of memory");
-        }
-        if (dst->s)
-            dst->s[row] = p;
-        if (dst->len)
-            dst->len[row] = v.missing ? 0 : v.s.len;
-        break;
     }
+}
+
+/* Writes string output o of the chunk's n rows (batch rows start..): the
+ * copies go into one block, back to back, each followed by its NUL, so a
+ * host may read a run of rows in one go (bindings/python does). */
+static forge_status put_strings(forge_session *s, uint32_t o, uint32_t n, size_t start,
+                                forge_out_column *dst)
+{
+    const fg_batch *b = &s->batch;
+    size_t total = 0;
+    for (uint32_t r = 0; r < n; r++) {
+        if (b->err[r].kind != FG_RE_NONE)
+            continue;
+        fg_value v = fg_session_output_value(s, o, r);
+        if (!v.missing)
+            total += (size_t)v.s.len + 1;
+    }
+    char *block = NULL;
+    if (total && (dst->s || dst->len)) {
+        block = fg_arena_alloc(&s->out, total);
+        if (!block)
+            return fg_session_fail(s, FORGE_ENOMEM, "out of memory");
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        fg_value v;
+        memset(&v, 0, sizeof v);
+        v.missing = true;
+        if (b->err[r].kind == FG_RE_NONE)
+            v = fg_session_output_value(s, o, r);
+        const char *p = NULL;
+        if (!v.missing && block) {
+            if (v.s.len)
+                memcpy(block, v.s.ptr, v.s.len);
+            block[v.s.len] = '\0';
+            p = block;
+            block += (size_t)v.s.len + 1;
+        }
+        if (dst->missing)
+            dst->missing[start + r] = v.missing;
+        if (dst->s)
+            dst->s[start + r] = p;
+        if (dst->len)
+            dst->len[start + r] = v.missing ? 0 : v.s.len;
     }
     return FORGE_OK;
 }
 
-forge_status forge_eval_columns(forge_session *s, const forge_column *in, size_t nrows,
-                                forge_out_column *out, uint8_t *row_error, size_t *nerrors)
+forge_status fg_session_eval_columns(forge_session *s, const forge_column *in, size_t nrows,
+                                     forge_out_column *out, uint8_t *row_error, size_t *nerrors,
+                                     const uint8_t *bad, fg_report_acc **accs)
 {
     if (!s)
         return FORGE_EUSAGE;
@@ -201,17 +235,26 @@ forge_status forge_eval_columns(forge_session *s, const forge_column *in, size_t
         for (uint32_t r = 0; r < n; r++) {
             b->err[r].column = -1;
             b->line[r] = start + r + 1;
+            if (bad && bad[start + r])
+                b->err[r].kind = FG_RE_BAD_CELL; /* the caller found it in error */
         }
         load_chunk(s, in, start, n);
-        bool ok = fg_session_run(s);
+        bool ok = fg_session_run(s, accs != NULL);
+        for (uint32_t i = 0; ok && accs && i < prog->nreports; i++)
+            ok = fg_report_acc_add(accs[i], b, &s->res);
         for (uint32_t r = 0; r < n && st == FORGE_OK; r++) {
-            bool bad = b->err[r].kind != FG_RE_NONE;
             if (row_error)
                 row_error[start + r] = (uint8_t)b->err[r].kind;
-            if (bad)
+            if (b->err[r].kind != FG_RE_NONE)
                 st = keep_error(s, start + r, &b->err[r]);
-            for (uint32_t o = 0; out && o < prog->noutputs && st == FORGE_OK; o++)
-                st = put_output(s, o, r, start + r, bad, &out[o]);
+        }
+        for (uint32_t o = 0; out && o < prog->noutputs && st == FORGE_OK; o++) {
+            if (fg_type_base(prog->outputs[o].type) == FG_T_STR) {
+                st = put_strings(s, o, n, start, &out[o]);
+                continue;
+            }
+            for (uint32_t r = 0; r < n; r++)
+                put_output(s, o, r, start + r, b->err[r].kind != FG_RE_NONE, &out[o]);
         }
         fg_session_restore_cols(s);
         if (st != FORGE_OK)
@@ -224,6 +267,12 @@ forge_status forge_eval_columns(forge_session *s, const forge_column *in, size_t
     if (s->nerrs)
         return fg_session_fail(s, FORGE_EROWS, "%zu of %zu rows are in error", s->nerrs, nrows);
     return FORGE_OK;
+}
+
+forge_status forge_eval_columns(forge_session *s, const forge_column *in, size_t nrows,
+                                forge_out_column *out, uint8_t *row_error, size_t *nerrors)
+{
+    return fg_session_eval_columns(s, in, nrows, out, row_error, nerrors, NULL, NULL);
 }
 
 forge_status forge_session_batch_error(forge_session *s, size_t row, forge_row_error *out)

@@ -97,10 +97,11 @@ void fg_session_restore_cols(forge_session *s)
         memcpy(s->batch.cols, s->own, s->prog->ninputs * sizeof *s->own);
 }
 
-bool fg_session_run(forge_session *s)
+bool fg_session_run(forge_session *s, bool with_reports)
 {
     fg_eval_opts eo;
     memset(&eo, 0, sizeof eo);
+    eo.with_reports = with_reports;
     if (s->jit)
         return fg_jit_batch(s->jit, s->prog, &s->batch, &s->res, &eo);
     return fg_interp_batch(s->prog, &s->batch, &s->res, &eo);
@@ -179,7 +180,7 @@ forge_status forge_eval_row(forge_session *s, const forge_row *r)
         }
         }
     }
-    bool ok = fg_session_run(s);
+    bool ok = fg_session_run(s, false);
     s->rowerr = b->err[0];
     s->state = FG_SESSION_ROW;
     if (!ok)

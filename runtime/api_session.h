@@ -57,8 +57,17 @@ forge_status fg_session_fail(forge_session *s, forge_status st, const char *fmt,
 forge_status fg_session_reserve(forge_session *s, uint32_t cap);
 /* Points every batch column back at the batch's own arrays. */
 void fg_session_restore_cols(forge_session *s);
-/* Runs the session's engine over its batch; false when out of memory. */
-bool fg_session_run(forge_session *s);
+/* Runs the session's engine over its batch (with the report slots when
+ * with_reports); false when out of memory. */
+bool fg_session_run(forge_session *s, bool with_reports);
+/* forge_eval_columns, and for partial reports: bad (may be NULL) marks rows
+ * in error before evaluation (FG_RE_BAD_CELL, no column); with accs (one
+ * per report, may be NULL) the report slots are evaluated too and every
+ * row evaluated without error is added to them. */
+struct fg_report_acc;
+forge_status fg_session_eval_columns(forge_session *s, const forge_column *in, size_t nrows,
+                                     forge_out_column *out, uint8_t *row_error, size_t *nerrors,
+                                     const uint8_t *bad, struct fg_report_acc **accs);
 /* A num cell that is NaN or infinite is a bad value (as in CSV). */
 void fg_session_check_num(forge_session *s, uint32_t row, uint32_t col, double v);
 /* Fills a forge_row_error from an internal row error (texts in s->out). */

@@ -117,13 +117,13 @@ typedef struct run {
     bool have_schema;
     fg_writer *writer;
     fg_report_acc **accs;
+    bool own_accs; /* made by the run (forge_report), else the caller's */
     fg_arena arena;
-    fg_strbuf line;
 } run;
 
 static void run_free(run *r)
 {
-    if (r->accs) {
+    if (r->accs && r->own_accs) {
         for (uint32_t i = 0; i < r->prog->nreports; i++)
             fg_report_acc_free(r->accs[i]);
     }
@@ -131,7 +131,6 @@ static void run_free(run *r)
     if (r->have_schema)
         fg_csv_schema_free(&r->schema, r->alloc);
     fg_pipe_close(r->pipe);
-    fg_strbuf_free(&r->line);
     fg_arena_free(&r->arena);
 }
 
@@ -172,13 +171,19 @@ static fg_writer *make_writer(run *r, const forge_run_options *opt, sink_ctx *ou
     return fg_writer_new(r->alloc, (fg_out_format)opt->format, sink, ncols, names, types);
 }
 
-static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx *out,
-                                  sink_ctx *err, forge_summary *sum)
+static forge_status write_reports(const fg_allocator *alloc, const fg_program *prog,
+                                  fg_report_acc *const *accs, const forge_run_options *opt,
+                                  sink_ctx *out, sink_ctx *err, forge_summary *sum)
 {
-    for (uint32_t i = 0; i < r->prog->nreports; i++) {
+    fg_strbuf line;
+    fg_strbuf_init(&line, alloc);
+    forge_status st = FORGE_OK;
+    for (uint32_t i = 0; i < prog->nreports && st == FORGE_OK; i++) {
         fg_report_table t;
-        if (!fg_report_acc_table(r->accs[i], &t))
-            return fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+        if (!fg_report_acc_table(accs[i], &t)) {
+            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+            break;
+        }
         bool ok = i == 0 || sink_write(out, "\n", 1);
         fg_byte_sink sink = {sink_write, out};
         /* totals: always on human tables, on request (`row` column) elsewhere */
@@ -186,24 +191,35 @@ static forge_status write_reports(run *r, const forge_run_options *opt, sink_ctx
         fg_totals_style ts = human                ? FG_TOTALS_LABEL
                              : opt->report_totals ? FG_TOTALS_COLUMN
                                                   : FG_TOTALS_NONE;
-        if (ok && t.nby > 0 && ts != FG_TOTALS_NONE && !fg_report_acc_totals(r->accs[i], &t)) {
+        if (ok && t.nby > 0 && ts != FG_TOTALS_NONE && !fg_report_acc_totals(accs[i], &t)) {
             fg_report_table_free(&t);
-            return fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+            st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
+            break;
         }
         ok = ok && fg_report_table_write_ex(&t, (fg_out_format)opt->format, sink, ts, human);
         /* An aggregate that left its range is empty in the table: say so. */
         for (uint32_t k = 0; ok && k < t.noverflows; k++) {
-            fg_strbuf_clear(&r->line);
-            fg_strbuf_adds(&r->line, "forgec: warning: ");
-            fg_report_overflow_text(r->prog, &t, &t.overflows[k], &r->line);
-            fg_strbuf_addc(&r->line, '\n');
-            ok = !r->line.failed && sink_write(err, r->line.data, r->line.len);
+            fg_strbuf_clear(&line);
+            fg_strbuf_adds(&line, "forgec: warning: ");
+            fg_report_overflow_text(prog, &t, &t.overflows[k], &line);
+            fg_strbuf_addc(&line, '\n');
+            ok = !line.failed && sink_write(err, line.data, line.len);
         }
         fg_report_table_free(&t);
         if (!ok)
-            return write_fail(sum, err->failed ? err : out, "output");
+            st = write_fail(sum, err->failed ? err : out, "output");
     }
-    return FORGE_OK;
+    fg_strbuf_free(&line);
+    return st;
+}
+
+forge_status fg_driver_write_reports(const fg_allocator *alloc, const fg_program *prog,
+                                     fg_report_acc *const *accs, const forge_run_options *opt,
+                                     forge_summary *sum)
+{
+    sink_ctx out = {opt->write_out, opt->out_ud, false};
+    sink_ctx err = {opt->write_err, opt->err_ud, false};
+    return write_reports(alloc, prog, accs, opt, &out, &err, sum);
 }
 
 forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
@@ -212,9 +228,11 @@ forge_status fg_driver_run(const fg_allocator *alloc, const fg_program *prog,
     return fg_driver_run_engine(alloc, prog, opt, mode, NULL, sum);
 }
 
-forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *prog,
-                                  const forge_run_options *opt, fg_run_mode mode,
-                                  const fg_engine *eng, forge_summary *sum)
+/* One run; in report mode into ext_accs when given (nothing written then
+ * but error lines), else into the run's own accumulators, then written. */
+static forge_status run_common(const fg_allocator *alloc, const fg_program *prog,
+                               const forge_run_options *opt, fg_run_mode mode, const fg_engine *eng,
+                               fg_report_acc **ext_accs, forge_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
     run r;
@@ -222,7 +240,6 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
     r.alloc = alloc;
     r.prog = prog;
     fg_arena_init(&r.arena, alloc);
-    fg_strbuf_init(&r.line, alloc);
     forge_status st = FORGE_OK;
     sink_ctx out = {opt->write_out, opt->out_ud, false};
     sink_ctx err = {opt->write_err, opt->err_ud, false};
@@ -270,7 +287,10 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
             st = write_fail(sum, &out, "output");
             goto done;
         }
+    } else if (ext_accs) {
+        r.accs = ext_accs;
     } else {
+        r.own_accs = true;
         r.accs = fg_arena_zalloc(&r.arena, (prog->nreports + 1) * sizeof *r.accs);
         if (!r.accs) {
             st = fail(sum, FORGE_ENOMEM, "out of memory%s%s", "", NULL);
@@ -308,8 +328,8 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
             st = write_fail(sum, &out, "output");
             goto done;
         }
-    } else {
-        st = write_reports(&r, opt, &out, &err, sum);
+    } else if (r.own_accs) {
+        st = write_reports(alloc, prog, r.accs, opt, &out, &err, sum);
         if (st != FORGE_OK)
             goto done;
     }
@@ -317,4 +337,18 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
 done:
     run_free(&r);
     return st;
+}
+
+forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *prog,
+                                  const forge_run_options *opt, fg_run_mode mode,
+                                  const fg_engine *eng, forge_summary *sum)
+{
+    return run_common(alloc, prog, opt, mode, eng, NULL, sum);
+}
+
+forge_status fg_driver_accumulate(const fg_allocator *alloc, const fg_program *prog,
+                                  const forge_run_options *opt, const fg_engine *eng,
+                                  fg_report_acc **accs, forge_summary *sum)
+{
+    return run_common(alloc, prog, opt, FG_RUN_REPORT, eng, accs, sum);
 }

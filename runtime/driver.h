@@ -18,6 +18,20 @@ forge_status fg_driver_run_engine(const fg_allocator *alloc, const fg_program *p
                                   const forge_run_options *opt, fg_run_mode mode,
                                   const struct fg_engine *eng, forge_summary *sum);
 
+/* Report mode into the caller's accumulators (one per report of prog):
+ * every evaluated row is added, row error lines go to opt->write_err,
+ * counts to sum; no table is written. Same statuses as forge_report. */
+struct fg_report_acc;
+forge_status fg_driver_accumulate(const fg_allocator *alloc, const fg_program *prog,
+                                  const forge_run_options *opt, const struct fg_engine *eng,
+                                  struct fg_report_acc **accs, forge_summary *sum);
+/* Writes the report tables of accs (one per report) as forge_report does:
+ * opt's format, write_out, write_err (overflow warnings) and
+ * report_totals. FORGE_OK, FORGE_EIO or FORGE_ENOMEM (sum->message set). */
+forge_status fg_driver_write_reports(const fg_allocator *alloc, const fg_program *prog,
+                                     struct fg_report_acc *const *accs,
+                                     const forge_run_options *opt, forge_summary *sum);
+
 /* Appends the text of one row error line (without the trailing newline):
  * `DATA:LINE: error: key K: TEXT`. */
 struct fg_batch;

@@ -19,5 +19,11 @@ struct fg_jit *fg_policy_jit(const forge_policy *p);
  * failures are reported as one diagnostic through cfg->on_diag. */
 forge_status fg_policy_compile_jit(const forge_config *cfg, const fg_program *prog,
                                    const fg_allocator *alloc, struct fg_jit **out);
+/* forge_report's reading and evaluation, adding every evaluated row to
+ * accs (one accumulator per report) instead of writing tables (api.c, for
+ * partial reports). sum must not be NULL. */
+struct fg_report_acc;
+forge_status fg_api_report_into(const forge_policy *p, const forge_run_options *opt,
+                                struct fg_report_acc **accs, forge_summary *sum);
 
 #endif

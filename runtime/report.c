@@ -3,7 +3,7 @@
  * the sorted result table. Int sums are kept in 128 bits (two 64-bit
  * halves); num sums in fg_xsum, a carry-save fixed-point accumulator wide
  * enough for any double, so every sum is exact until it is rounded once. */
-#include "report.h"
+#include "report_int.h"
 
 #include <math.h>
 #include <string.h>
@@ -71,6 +71,12 @@ void fg_xsum_add(fg_xsum *x, double v)
         xs_normalize(x->w);
         x->pending = 1;
     }
+}
+
+void fg_xsum_normalize(fg_xsum *x)
+{
+    xs_normalize(x->w);
+    x->pending = 1;
 }
 
 void fg_xsum_merge(fg_xsum *into, const fg_xsum *from)
@@ -178,25 +184,21 @@ static double xs_mean(const fg_xsum *x, uint64_t n)
 
 /* ---- 128-bit int sums (two's complement in two halves) ---- */
 
-typedef struct i128 {
-    uint64_t lo, hi;
-} i128;
-
-static void i128_add64(i128 *a, int64_t v)
+static void i128_add64(fg_i128 *a, int64_t v)
 {
     uint64_t lo = a->lo + (uint64_t)v;
     a->hi += (lo < a->lo ? 1u : 0u) + (v < 0 ? UINT64_MAX : 0u);
     a->lo = lo;
 }
 
-static void i128_add(i128 *a, const i128 *b)
+static void i128_add(fg_i128 *a, const fg_i128 *b)
 {
     uint64_t lo = a->lo + b->lo;
     a->hi += b->hi + (lo < a->lo ? 1u : 0u);
     a->lo = lo;
 }
 
-static bool i128_to_i64(const i128 *a, int64_t *out)
+static bool i128_to_i64(const fg_i128 *a, int64_t *out)
 {
     if (a->hi == 0 && a->lo <= (uint64_t)INT64_MAX) {
         *out = (int64_t)a->lo;
@@ -210,7 +212,7 @@ static bool i128_to_i64(const i128 *a, int64_t *out)
 }
 
 /* The value correctly rounded (nearest, ties to even). */
-static double i128_to_double(const i128 *a)
+static double i128_to_double(const fg_i128 *a)
 {
     uint64_t hi = a->hi, lo = a->lo;
     bool neg = (hi >> 63) != 0;
@@ -247,36 +249,6 @@ static double i128_to_double(const i128 *a)
 
 /* ---- groups ---- */
 
-typedef struct rep_cell {
-    uint64_t n;    /* COUNT_IF/SHARE: true rows; SUM/AVG/MIN/MAX: present values */
-    i128 isum;     /* int SUM/AVG */
-    fg_xsum *x;    /* num SUM/AVG */
-    fg_value best; /* MIN/MAX; a string points into buf */
-    char *buf;     /* MIN/MAX of str: owned copy of the best string */
-    uint32_t bufcap;
-} rep_cell;
-
-typedef struct rep_group {
-    uint64_t hash;
-    uint64_t rows;
-    fg_value *key; /* nby values; strings in the accumulator's arena */
-    rep_cell *cells;
-} rep_group;
-
-struct fg_report_acc {
-    const fg_allocator *alloc;
-    const fg_program *prog;
-    const fg_report *rep;
-    uint32_t index;
-    fg_type *arg_types; /* base type of each col's argument (0 for count()) */
-    fg_value *key;      /* scratch: the current row's group values */
-    fg_arena arena;
-    rep_group **groups;
-    uint32_t ngroups, gcap;
-    uint32_t *slots; /* hash table: group index + 1, 0 when empty */
-    uint32_t nslots; /* power of two */
-};
-
 static uint64_t mix64(uint64_t h)
 {
     h ^= h >> 33;
@@ -287,7 +259,7 @@ static uint64_t mix64(uint64_t h)
     return h;
 }
 
-static uint64_t hash_key(const fg_report *rep, const fg_value *key)
+uint64_t fg_report_hash_key(const fg_report *rep, const fg_value *key)
 {
     uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
     for (uint32_t k = 0; k < rep->nby; k++) {
@@ -357,10 +329,10 @@ static bool is_num_sum(const fg_report_acc *acc, uint32_t c)
     return (agg == FG_AGG_SUM || agg == FG_AGG_AVG) && acc->arg_types[c] == FG_T_NUM;
 }
 
-static rep_group *new_group(fg_report_acc *acc, const fg_value *key, uint64_t hash)
+static fg_rep_group *new_group(fg_report_acc *acc, const fg_value *key, uint64_t hash)
 {
     const fg_report *rep = acc->rep;
-    rep_group *g = fg_arena_zalloc(&acc->arena, sizeof *g);
+    fg_rep_group *g = fg_arena_zalloc(&acc->arena, sizeof *g);
     if (!g)
         return NULL;
     g->hash = hash;
@@ -400,7 +372,7 @@ static rep_group *new_group(fg_report_acc *acc, const fg_value *key, uint64_t ha
     }
     if (acc->ngroups == acc->gcap) {
         uint32_t cap = acc->gcap ? acc->gcap * 2 : 16;
-        rep_group **ng = fg_realloc(acc->alloc, acc->groups, cap * sizeof *ng);
+        fg_rep_group **ng = fg_realloc(acc->alloc, acc->groups, cap * sizeof *ng);
         if (!ng)
             return NULL;
         acc->groups = ng;
@@ -428,7 +400,7 @@ static bool rehash(fg_report_acc *acc)
     return true;
 }
 
-static rep_group *find_group(fg_report_acc *acc, const fg_value *key, uint64_t hash)
+fg_rep_group *fg_report_find_group(fg_report_acc *acc, const fg_value *key, uint64_t hash)
 {
     if (acc->rep->nby == 0)
         return acc->groups[0];
@@ -437,12 +409,12 @@ static rep_group *find_group(fg_report_acc *acc, const fg_value *key, uint64_t h
     uint32_t mask = acc->nslots - 1;
     uint32_t j = (uint32_t)hash & mask;
     while (acc->slots[j]) {
-        rep_group *g = acc->groups[acc->slots[j] - 1];
+        fg_rep_group *g = acc->groups[acc->slots[j] - 1];
         if (g->hash == hash && key_equal(acc->rep, g->key, key))
             return g;
         j = (j + 1) & mask;
     }
-    rep_group *g = new_group(acc, key, hash);
+    fg_rep_group *g = new_group(acc, key, hash);
     if (!g)
         return NULL;
     acc->slots[j] = acc->ngroups;
@@ -502,7 +474,7 @@ fail:
     return NULL;
 }
 
-static bool set_best(fg_report_acc *acc, rep_cell *cell, fg_type t, const fg_value *v)
+static bool set_best(fg_report_acc *acc, fg_rep_cell *cell, fg_type t, const fg_value *v)
 {
     cell->best = *v;
     if (fg_type_base(t) != FG_T_STR)
@@ -523,7 +495,7 @@ static bool set_best(fg_report_acc *acc, rep_cell *cell, fg_type t, const fg_val
 
 /* Folds one present value into a MIN/MAX cell. Ties between -0 and 0 are
  * broken by sign so the result never depends on row order. */
-static bool minmax_value(fg_report_acc *acc, rep_cell *cell, fg_agg agg, fg_type t,
+static bool minmax_value(fg_report_acc *acc, fg_rep_cell *cell, fg_agg agg, fg_type t,
                          const fg_value *v)
 {
     bool better;
@@ -540,7 +512,7 @@ static bool minmax_value(fg_report_acc *acc, rep_cell *cell, fg_agg agg, fg_type
     return better ? set_best(acc, cell, t, v) : true;
 }
 
-static bool add_value(fg_report_acc *acc, rep_cell *cell, uint32_t c, const fg_value *v)
+static bool add_value(fg_report_acc *acc, fg_rep_cell *cell, uint32_t c, const fg_value *v)
 {
     fg_agg agg = acc->rep->cols[c].agg;
     switch (agg) {
@@ -581,9 +553,9 @@ bool fg_report_acc_add(fg_report_acc *acc, const fg_batch *batch, const fg_resul
         if (rep->nby) {
             for (uint32_t k = 0; k < rep->nby; k++)
                 acc->key[k] = res->vals[(size_t)rep->by_slots[k] * res->cap + row];
-            h = hash_key(rep, acc->key);
+            h = fg_report_hash_key(rep, acc->key);
         }
-        rep_group *g = find_group(acc, acc->key, h);
+        fg_rep_group *g = fg_report_find_group(acc, acc->key, h);
         if (!g)
             return false;
         g->rows++;
@@ -599,12 +571,12 @@ bool fg_report_acc_add(fg_report_acc *acc, const fg_batch *batch, const fg_resul
 }
 
 /* Folds the cells of src into dst (same report). */
-static bool merge_cells(fg_report_acc *into, rep_cell *dcells, const rep_cell *scells)
+bool fg_report_merge_cells(fg_report_acc *into, fg_rep_cell *dcells, const fg_rep_cell *scells)
 {
     const fg_report *rep = into->rep;
     for (uint32_t c = 0; c < rep->ncols; c++) {
-        rep_cell *d = &dcells[c];
-        const rep_cell *s = &scells[c];
+        fg_rep_cell *d = &dcells[c];
+        const fg_rep_cell *s = &scells[c];
         switch (rep->cols[c].agg) {
         case FG_AGG_COUNT:
             break;
@@ -635,43 +607,16 @@ static bool merge_cells(fg_report_acc *into, rep_cell *dcells, const rep_cell *s
 
 bool fg_report_acc_merge(fg_report_acc *into, const fg_report_acc *from)
 {
-    const fg_report *rep = into->rep;
-    if (from->rep != rep)
+    if (from->rep != into->rep)
         return false;
     for (uint32_t i = 0; i < from->ngroups; i++) {
-        const rep_group *src = from->groups[i];
-        rep_group *dst = find_group(into, src->key, src->hash);
+        const fg_rep_group *src = from->groups[i];
+        fg_rep_group *dst = fg_report_find_group(into, src->key, src->hash);
         if (!dst)
             return false;
         dst->rows += src->rows;
-        for (uint32_t c = 0; c < rep->ncols; c++) {
-            rep_cell *d = &dst->cells[c];
-            const rep_cell *s = &src->cells[c];
-            switch (rep->cols[c].agg) {
-            case FG_AGG_COUNT:
-                break;
-            case FG_AGG_COUNT_IF:
-            case FG_AGG_SHARE:
-                d->n += s->n;
-                break;
-            case FG_AGG_SUM:
-            case FG_AGG_AVG:
-                d->n += s->n;
-                if (d->x)
-                    fg_xsum_merge(d->x, s->x);
-                else
-                    i128_add(&d->isum, &s->isum);
-                break;
-            case FG_AGG_MIN:
-            case FG_AGG_MAX:
-                if (s->n) {
-                    if (!minmax_value(into, d, rep->cols[c].agg, into->arg_types[c], &s->best))
-                        return false;
-                    d->n += s->n;
-                }
-                break;
-            }
-        }
+        if (!fg_report_merge_cells(into, dst->cells, src->cells))
+            return false;
     }
     return true;
 }
@@ -682,7 +627,7 @@ typedef struct sort_ctx {
     const fg_report *rep;
 } sort_ctx;
 
-static int cmp_group(const sort_ctx *cx, const rep_group *a, const rep_group *b)
+static int cmp_group(const sort_ctx *cx, const fg_rep_group *a, const fg_rep_group *b)
 {
     for (uint32_t k = 0; k < cx->rep->nby; k++) {
         int c = cmp_value(cx->rep->by_types[k], &a->key[k], &b->key[k]);
@@ -693,7 +638,7 @@ static int cmp_group(const sort_ctx *cx, const rep_group *a, const rep_group *b)
 }
 
 /* Stable merge sort (qsort has no context argument in C11). */
-static void sort_groups(const sort_ctx *cx, rep_group **a, rep_group **tmp, uint32_t n)
+static void sort_groups(const sort_ctx *cx, fg_rep_group **a, fg_rep_group **tmp, uint32_t n)
 {
     if (n < 2)
         return;
@@ -736,10 +681,10 @@ static fg_value val_missing(void)
 }
 
 /* Computes one aggregate cell; *overflow when the sum left its range. */
-static fg_value cell_value(const fg_report_acc *acc, const rep_group *g, uint32_t c, fg_arena *ar,
-                           bool *overflow)
+static fg_value cell_value(const fg_report_acc *acc, const fg_rep_group *g, uint32_t c,
+                           fg_arena *ar, bool *overflow)
 {
-    const rep_cell *cell = &g->cells[c];
+    const fg_rep_cell *cell = &g->cells[c];
     fg_value v;
     memset(&v, 0, sizeof v);
     *overflow = false;
@@ -805,7 +750,7 @@ bool fg_report_acc_table(const fg_report_acc *acc, fg_report_table *out)
     out->report_index = acc->index;
     fg_arena_init(&out->arena, acc->alloc);
     fg_arena *ar = &out->arena;
-    rep_group **order = NULL, **tmp = NULL;
+    fg_rep_group **order = NULL, **tmp = NULL;
     out->nby = rep->nby;
     out->ncols = rep->nby + rep->ncols;
     out->names = fg_arena_alloc(ar, (out->ncols + 1) * sizeof *out->names);
@@ -835,7 +780,7 @@ bool fg_report_acc_table(const fg_report_acc *acc, fg_report_table *out)
         goto fail;
     uint32_t novf = 0;
     for (uint32_t r = 0; r < n; r++) {
-        const rep_group *g = order[r];
+        const fg_rep_group *g = order[r];
         fg_value *row = &out->cells[(size_t)r * out->ncols];
         for (uint32_t k = 0; k < rep->nby; k++) {
             row[k] = g->key[k];
@@ -941,13 +886,13 @@ void fg_report_overflow_text(const fg_program *prog, const fg_report_table *t,
 
 /* ---- totals over all groups ---- */
 
-static fg_value cell_value(const fg_report_acc *acc, const rep_group *g, uint32_t c, fg_arena *ar,
-                           bool *overflow);
+static fg_value cell_value(const fg_report_acc *acc, const fg_rep_group *g, uint32_t c,
+                           fg_arena *ar, bool *overflow);
 
 bool fg_report_acc_totals(fg_report_acc *acc, fg_report_table *t)
 {
     const fg_report *rep = acc->rep;
-    rep_group tot;
+    fg_rep_group tot;
     memset(&tot, 0, sizeof tot);
     bool ok = false;
     tot.cells = fg_calloc(acc->alloc, rep->ncols + 1, sizeof *tot.cells);
@@ -964,7 +909,7 @@ bool fg_report_acc_totals(fg_report_acc *acc, fg_report_table *t)
     }
     for (uint32_t i = 0; i < acc->ngroups; i++) {
         tot.rows += acc->groups[i]->rows;
-        if (!merge_cells(acc, tot.cells, acc->groups[i]->cells))
+        if (!fg_report_merge_cells(acc, tot.cells, acc->groups[i]->cells))
             goto done;
     }
     t->totals = fg_arena_alloc(&t->arena, (t->ncols + 1) * sizeof *t->totals);

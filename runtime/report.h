@@ -28,6 +28,16 @@ bool fg_report_acc_add(fg_report_acc *acc, const fg_batch *batch, const fg_resul
  * the result equals adding all rows to one accumulator. False on OOM. */
 bool fg_report_acc_merge(fg_report_acc *into, const fg_report_acc *from);
 
+/* The portable encoding of an accumulator (report_io.c): appended to out,
+ * little-endian, independent of the host; false when out of memory. */
+bool fg_report_acc_encode(const fg_report_acc *acc, fg_strbuf *out);
+/* Reads one encoding (of the same report of the same policy) from in and
+ * adds it into acc, as fg_report_acc_merge would. FG_DECODE_BAD when the
+ * bytes are not a valid encoding (acc may then hold part of it). */
+typedef enum fg_decode_status { FG_DECODE_OK, FG_DECODE_BAD, FG_DECODE_NOMEM } fg_decode_status;
+struct fg_wire_in;
+fg_decode_status fg_report_acc_decode(fg_report_acc *acc, struct fg_wire_in *in);
+
 /* A cell whose int sum left the 64-bit range, or whose num sum rounded to
  * infinity: left empty in the table, to be warned about. */
 typedef struct fg_report_overflow {
@@ -93,6 +103,9 @@ typedef struct fg_xsum {
 void fg_xsum_init(fg_xsum *x);
 void fg_xsum_add(fg_xsum *x, double v);
 void fg_xsum_merge(fg_xsum *into, const fg_xsum *from);
+/* Propagates the carries: words 0..FG_XSUM_WORDS-2 then hold 32-bit digits
+ * in [0, 2^32), the top word the signed rest (the value is unchanged). */
+void fg_xsum_normalize(fg_xsum *x);
 double fg_xsum_round(const fg_xsum *x, bool *overflow);
 
 #endif

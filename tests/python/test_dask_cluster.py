@@ -1,10 +1,12 @@
 """forge.dask on a real Dask cluster: a scheduler and two workers started as
 separate processes on 127.0.0.1, a generated dataset split into several CSV
 files, outputs (by key), error rows and reports compared with `forgec eval`
-/ `forgec report` on the concatenated file; the policy compiled once per
-worker process; one worker killed mid-run without losing a row. Bounded in
-time (a few minutes at most); skipped only where Python or the Debian
-packages (python3-pandas, -dask, -distributed, -cffi) are absent.
+/ `forgec report` on the concatenated file (reports from per-partition
+partial reports merged in a tree on the workers, byte for byte, for several
+partitionings); the policy compiled once per worker process; one worker
+killed mid-run without losing a row. Bounded in time (a few minutes at
+most); skipped only where Python or the Debian packages (python3-pandas,
+-dask, -distributed, -cffi) are absent.
 
     /usr/bin/python3 tests/python/test_dask_cluster.py
 """
@@ -161,10 +163,24 @@ class Cluster(unittest.TestCase):
         theirs = sorted(l.split(": error: ", 1)[1] for l in cli_err.splitlines() if l)
         self.assertEqual(mine, theirs)
         self.assertGreater(len(mine), 20)
+        # reports: per-partition partials made on the workers, merged in a
+        # tree, byte for byte `forgec report` on the concatenated file for
+        # every partitioning and tree shape
         rep_cli, _ = self.cli("report")
-        self.assertEqual(fdask.report_csv(ddf, pol, engine=engine), rep_cli)
-        # independent of partitioning
-        self.assertEqual(fdask.report_csv(read_parts(self.paths, 3), pol, engine=engine), rep_cli)
+        for nparts, split in ((None, 8), (3, 2), (13, 3)):
+            got = fdask.report_csv(read_parts(self.paths, nparts), pol, engine=engine,
+                                   split_every=split)
+            self.assertEqual(got, rep_cli, (nparts, split))
+        rc, table_cli, _ = run_forgec("report", "policy.fp", self.whole, "-q", "-j", "1",
+                                      "--format", "table")
+        self.assertEqual(fdask.report_text(read_parts(self.paths, 5), pol, engine=engine,
+                                           format="table"), table_cli)
+        # what reaches the client is one small partial, not the rows
+        data = fdask.report_partial(ddf, pol, engine=engine).compute()
+        self.assertLess(len(data), 16384)
+        counts = forge.Policy.from_file(pol, engine="interp").partial_from_bytes(data).counts
+        self.assertEqual(counts["rows_read"], NFILES * ROWS)
+        self.assertEqual(counts["rows_in_error"], len(theirs))
         # compiled once per worker process, not per partition
         counts = self.client.run(lambda: __import__("forge.dask").dask.compile_count)
         self.assertEqual(sorted(counts.values()), [1, 1], counts)

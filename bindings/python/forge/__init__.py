@@ -5,18 +5,21 @@
     out = p.eval(df)            # key columns + outputs of the rows evaluated
     p.eval_errors               # the rows in error, as a DataFrame
     p.report(df)                # the policy's reports, as DataFrames
+    rp = p.report_partial(df)   # mergeable report state; rp.to_bytes() travels
 
-forge.dask evaluates Dask DataFrames partition by partition. See
-docs/python.md.
+forge.dask evaluates Dask DataFrames partition by partition, and makes
+reports from per-partition partials merged in a tree. See docs/python.md.
 """
 import pandas as _pd
 
 from ._lib import lib as _lib, ffi as _ffi, path as library_path
 from ._text import fmt_num, fmt_value, csv_quote
 from .policy import BATCH_ROWS, ForgeError, Policy, PolicyError, frame_to_csv
+from .partial import ReportPartial, merge_partials
 
-__all__ = ["Policy", "PolicyError", "ForgeError", "read_csv", "to_cli_csv", "fmt_num",
-           "library_version", "library_path", "jit_available", "BATCH_ROWS"]
+__all__ = ["Policy", "PolicyError", "ForgeError", "ReportPartial", "merge_partials", "read_csv",
+           "to_cli_csv", "fmt_num", "library_version", "library_path", "jit_available",
+           "BATCH_ROWS"]
 
 
 def library_version():

@@ -19,7 +19,8 @@ import cffi
 CDEF = r"""
 typedef enum forge_status {
     FORGE_OK = 0, FORGE_ECOMPILE = 1, FORGE_EUSAGE = 2, FORGE_EROWS = 3, FORGE_EIO = 4,
-    FORGE_ENOMEM = 5, FORGE_ETESTS = 6, FORGE_ENOTFOUND = 7, FORGE_ETYPE = 8
+    FORGE_ENOMEM = 5, FORGE_ETESTS = 6, FORGE_ENOTFOUND = 7, FORGE_ETYPE = 8,
+    FORGE_EMISMATCH = 9
 } forge_status;
 typedef enum forge_severity { FORGE_SEV_ERROR, FORGE_SEV_WARNING, FORGE_SEV_NOTE } forge_severity;
 typedef struct forge_diag {
@@ -150,7 +151,53 @@ const char *forge_session_errmsg(const forge_session *s);
 forge_status forge_eval_columns(forge_session *s, const forge_column *in, size_t nrows,
                                 forge_out_column *out, uint8_t *row_error, size_t *nerrors);
 forge_status forge_session_batch_error(forge_session *s, size_t row, forge_row_error *out);
+
+typedef struct forge_report_partial forge_report_partial;
+forge_status forge_report_partial_new(const forge_policy *p, forge_report_partial **out);
+void forge_report_partial_free(forge_report_partial *rp);
+const char *forge_report_partial_errmsg(const forge_report_partial *rp);
+forge_status forge_report_partial_add_columns(forge_report_partial *rp, forge_session *s,
+                                              const forge_column *in, size_t nrows,
+                                              const uint8_t *bad, size_t *nerrors);
+forge_status forge_report_partial_add_csv(forge_report_partial *rp, const forge_run_options *opt,
+                                          forge_summary *sum);
+forge_status forge_report_partial_merge(forge_report_partial *into,
+                                        const forge_report_partial *from);
+forge_status forge_report_partial_serialize(forge_report_partial *rp, forge_write_fn write,
+                                            void *ud);
+forge_status forge_report_partial_deserialize(forge_report_partial *rp, const void *data,
+                                              size_t len);
+forge_status forge_report_partial_counts(const forge_report_partial *rp, forge_summary *sum);
+forge_status forge_report_partial_write(forge_report_partial *rp, const forge_run_options *opt,
+                                        forge_summary *sum);
+
+typedef enum forge_struct_id {
+    FORGE_STRUCT_DIAG = 1, FORGE_STRUCT_CONFIG, FORGE_STRUCT_RUN_OPTIONS, FORGE_STRUCT_SUMMARY,
+    FORGE_STRUCT_TEST_RESULT, FORGE_STRUCT_EXPLAIN_OPTIONS, FORGE_STRUCT_COVERAGE,
+    FORGE_STRUCT_DIFF_OPTIONS, FORGE_STRUCT_DIFF_SUMMARY, FORGE_STRUCT_INPUT_INFO,
+    FORGE_STRUCT_OUTPUT_INFO, FORGE_STRUCT_REPORT_INFO, FORGE_STRUCT_VALUE,
+    FORGE_STRUCT_ROW_ERROR, FORGE_STRUCT_COLUMN, FORGE_STRUCT_OUT_COLUMN
+} forge_struct_id;
+size_t forge_struct_size(forge_struct_id id);
 """
+
+# The structs declared above and their forge_struct_id. GROWABLE ones are
+# allocated with OPTIONS_ROOM bytes, so a newer library may have appended
+# fields to them; every other one must have exactly the library's size.
+STRUCTS = {
+    "forge_diag": "FORGE_STRUCT_DIAG",
+    "forge_config": "FORGE_STRUCT_CONFIG",
+    "forge_run_options": "FORGE_STRUCT_RUN_OPTIONS",
+    "forge_summary": "FORGE_STRUCT_SUMMARY",
+    "forge_explain_options": "FORGE_STRUCT_EXPLAIN_OPTIONS",
+    "forge_input_info": "FORGE_STRUCT_INPUT_INFO",
+    "forge_output_info": "FORGE_STRUCT_OUTPUT_INFO",
+    "forge_report_info": "FORGE_STRUCT_REPORT_INFO",
+    "forge_row_error": "FORGE_STRUCT_ROW_ERROR",
+    "forge_column": "FORGE_STRUCT_COLUMN",
+    "forge_out_column": "FORGE_STRUCT_OUT_COLUMN",
+}
+GROWABLE = ("forge_run_options", "forge_explain_options")
 
 # Room for fields a newer library appends to these option structs.
 OPTIONS_ROOM = 4096
@@ -194,4 +241,28 @@ def _load():
                       "; ".join(tried))
 
 
+def check_layouts(lib, path):
+    """Refuses a library whose struct sizes differ from the declarations
+    above (a stale copy would make the library read or write past the
+    structs the binding allocates). Returns {struct: (binding, library)}."""
+    try:
+        size_of = lib.forge_struct_size
+    except AttributeError:
+        raise ImportError("forge: %s is older than this binding (it has no forge_struct_size); "
+                          "install a matching libforge or set FORGE_LIBRARY" % path) from None
+    sizes, bad = {}, []
+    for name, sid in STRUCTS.items():
+        mine, theirs = ffi.sizeof(name), size_of(getattr(lib, sid))
+        sizes[name] = (mine, theirs)
+        ok = mine <= theirs <= OPTIONS_ROOM if name in GROWABLE else mine == theirs
+        if not ok:
+            bad.append("%s: %d bytes here, %d in the library" % (name, mine, theirs))
+    if bad:
+        raise ImportError("forge: the struct layouts of bindings/python/forge/_lib.py do not "
+                          "match %s (update the declarations from include/forge.h): %s"
+                          % (path, "; ".join(bad)))
+    return sizes
+
+
 lib, path = _load()
+check_layouts(lib, path)

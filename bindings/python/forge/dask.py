@@ -5,13 +5,13 @@ module-level cache keyed by (absolute path, mtime, engine), so every
 partition a worker evaluates reuses the same compiled policy (and its JIT
 code); only the path travels with the tasks, never a compiled policy.
 
-report() is exact and independent of partitioning: each partition ships the
-columns the policy reads, written as forgec writes values (so they read back
-to the same doubles), and the final step runs forge_report once over them —
-the aggregates are then those of `forgec report` on the concatenated data.
-(The library has no public API yet to serialise partial report
-accumulators; with one, the final step would merge per-partition states
-instead of re-reading the rows. See docs/scaling.md.)
+report() is exact and independent of partitioning: each partition's rows
+are evaluated on its worker into a partial report (libforge's
+forge_report_partial: groups, counts, exact sums, min/max), serialised to a
+few kilobytes; the partials are merged on the workers in a tree
+(split_every at a time) and the last one is written by forge_report's own
+code — the tables of `forgec report` on the concatenated data, byte for
+byte. No row leaves its worker.
 """
 import os
 import threading
@@ -19,7 +19,7 @@ import threading
 import numpy as np
 import pandas as pd
 
-from .policy import Policy, frame_to_csv, _ERROR_COLUMNS
+from .policy import Policy, _ERROR_COLUMNS
 
 _cache = {}
 _cache_lock = threading.Lock()
@@ -91,42 +91,49 @@ def eval_errors(ddf, policy_path, engine="jit"):
                               meta=_errors_meta())
 
 
-def _report_part(df, policy_path, engine):
-    p = _policy(policy_path, engine)
-    cols = []
-    for inp in p.inputs:
-        name = inp["header"] if inp["header"] in df.columns else inp["name"]
-        cols.append((inp["header"], df[name]))
-    text = frame_to_csv(cols)
-    return text[text.index(b"\n") + 1:]  # without the header line
+def _partial_part(df, policy_path, engine):
+    """One partition's partial report, as bytes."""
+    return _policy(policy_path, engine).report_partial(df).to_bytes()
 
 
-def report_csv(ddf, policy_path, engine="jit", totals=False):
-    """The policy's reports over the whole dask DataFrame, as `forgec report`
-    writes them (CSV)."""
+def _merge_parts(policy_path, engine, *parts):
+    """Several partials (bytes) merged into one (bytes)."""
+    from .partial import merge_partials
+    return merge_partials(_policy(policy_path, engine), parts).to_bytes()
+
+
+def report_partial(ddf, policy_path, engine="jit", split_every=8):
+    """A dask Delayed of the bytes of the partial report over every row of
+    ddf: one partial per partition, merged split_every at a time in a tree
+    on the workers. Policy.partial_from_bytes reads it back."""
     import dask
-    p = _policy(policy_path, engine)
+    if split_every < 2:
+        raise ValueError("split_every must be at least 2")
+    _policy(policy_path, engine)  # compiles here too: a policy error shows at once
     path = os.path.abspath(policy_path)
-    parts = [dask.delayed(_report_part)(d, path, engine) for d in ddf.to_delayed()]
-    bodies = dask.compute(*parts)
-    header = ",".join(_quote(i["header"]) for i in p.inputs).encode() + b"\n"
-    return p._stream(_forge_report(), header + b"".join(bodies), totals=totals)[0]
+    level = [dask.delayed(_partial_part)(d, path, engine) for d in ddf.to_delayed()]
+    while len(level) > 1:
+        level = [dask.delayed(_merge_parts)(path, engine, *level[i:i + split_every])
+                 for i in range(0, len(level), split_every)]
+    return level[0]
 
 
-def report(ddf, policy_path, engine="jit", totals=False):
+def report_text(ddf, policy_path, engine="jit", totals=False, format="csv", split_every=8):
+    """The policy's reports over the whole dask DataFrame, as `forgec report
+    --format FORMAT` writes them for the concatenated partitions."""
+    data = report_partial(ddf, policy_path, engine, split_every).compute()
+    return _policy(policy_path, engine).partial_from_bytes(data).report_text(format, totals)
+
+
+def report_csv(ddf, policy_path, engine="jit", totals=False, split_every=8):
+    """report_text in CSV: `forgec report --format csv` on the concatenated data."""
+    return report_text(ddf, policy_path, engine, totals, "csv", split_every)
+
+
+def report(ddf, policy_path, engine="jit", totals=False, split_every=8):
     """report_csv as DataFrames (one per report, declaration order)."""
     import io
-    text = report_csv(ddf, policy_path, engine, totals)
+    text = report_csv(ddf, policy_path, engine, totals, split_every)
     return [pd.read_csv(io.StringIO(b + "\n"), keep_default_na=False, na_values=[""],
                         float_precision="round_trip")
             for b in text.split("\n\n") if b.strip()]
-
-
-def _quote(s):
-    from ._text import csv_quote
-    return csv_quote(s)
-
-
-def _forge_report():
-    from ._lib import lib
-    return lib.forge_report

@@ -9,18 +9,30 @@ text are parsed with forgec's cell grammar (a bad cell is a row error, as in
 `forgec eval`). Missing: None, NaN, pd.NA and NaT (for float64 columns NaN
 means missing, as pandas itself treats it) and the empty string.
 
-Reports and explain go through forge_report / forge_explain: the DataFrame
-columns the policy reads are written as CSV text (values formatted the way
-forgec writes them, so they read back exactly) and handed to the library,
-which makes the results byte for byte those of the CLI.
+The conversions run at C speed where they can: a text column is joined into
+one NUL-separated UTF-8 buffer the library reads in place; text feeding
+int/num/bool inputs is checked against the cell grammar's characters in one
+regex scan and converted by numpy (Python's correctly rounded float()), with
+the cell-by-cell parser only for columns holding a bad cell or non-text
+values. String outputs of a chunk come back as one block of NUL-terminated
+copies (runtime/api_batch.c) and are decoded and split in one go.
+
+Reports are partial reports (forge_report_partial_*): the rows are added
+through the columnar API and the library writes the tables with
+forge_report's own code. ReportPartial objects serialise to bytes and merge
+exactly, which is what forge.dask uses. explain goes through forge_explain
+on the columns written as CSV text (values formatted the way forgec writes
+them, so they read back exactly).
 """
-import io
 import os
+import re
 import tempfile
 import threading
 
 import numpy as np
 import pandas as pd
+
+from pandas.api.types import infer_dtype
 
 from . import _text
 from ._lib import OPTIONS_ROOM, ffi, lib
@@ -141,8 +153,85 @@ def _cell_text(v):
     return str(v)
 
 
+# Text made only of these characters is accepted by Python's int() / float()
+# exactly when forgec's cell grammar accepts it (no spaces, underscores,
+# inf or nan can occur); NUL separates the cells of the joined column.
+_INT_CHARS = re.compile(r"[0-9+\-\x00]*\Z")
+_NUM_CHARS = re.compile(r"[0-9.eE+\-\x00]*\Z")
+_BOOL_WORDS = {"true": 1, "yes": 1, "1": 1, "false": 0, "no": 0, "0": 0}
+
+
+def _text_cells(values):
+    """(missing mask, the present cells) when every cell of an object array
+    is text or missing (None/NaN/NA/NaT, or ""); None otherwise."""
+    miss = pd.isna(values)
+    present = values[~miss] if miss.any() else values
+    if len(present) and infer_dtype(present, skipna=False) != "string":
+        return None
+    empty = present == ""
+    if empty.any():
+        miss[np.flatnonzero(~miss)[empty]] = True
+        present = present[~empty]
+    return miss, present
+
+
+def _parse_text(typ, present):
+    """Parses non-empty text cells at C speed: (values, ok mask); a cell not
+    ok is a bad cell."""
+    k = len(present)
+    if typ == "bool":
+        got = np.empty(k, dtype=object)
+        got[:] = list(map(_BOOL_WORDS.get, map(str.lower, present)))
+        ok = got != None  # noqa: E711 (elementwise)
+        return got[ok].astype(np.uint8), ok
+    chars = _INT_CHARS if typ == "int" else _NUM_CHARS
+    if chars.match("\0".join(present)):
+        ok = np.ones(k, dtype=bool)
+    else:
+        ok = np.fromiter(map(bool, map(chars.match, present)), dtype=bool, count=k)
+    cand = present[ok] if not ok.all() else present
+    try:
+        vals = cand.astype(np.int64 if typ == "int" else np.float64)
+    except (ValueError, OverflowError):  # "1e", "1-2", an int past 64 bits: one by one
+        parse = _text.parse_int if typ == "int" else _text.parse_num
+        got = [parse(v) for v in cand]
+        sub = np.array([g is not None for g in got], dtype=bool)
+        vals = np.array([g for g in got if g is not None],
+                        dtype=np.int64 if typ == "int" else np.float64)
+        ok[np.flatnonzero(ok)[~sub]] = False
+    if typ == "num":
+        fin = np.isfinite(vals)  # 1e999 overflows: a bad cell
+        if not fin.all():
+            ok[np.flatnonzero(ok)[~fin]] = False
+            vals = vals[fin]
+    return vals, ok
+
+
 def _convert_objects(values, typ, col):
-    """Parses an object array cell by cell with forgec's cell grammar."""
+    """Parses an object array with forgec's cell grammar: text columns at C
+    speed (only bad cells are looked at one by one), others cell by cell."""
+    cells = _text_cells(values)
+    if cells is not None:
+        miss, present = cells
+        vals, ok = _parse_text(typ, present)
+        out = np.zeros(len(values), dtype=np.uint8 if typ == "bool" else vals.dtype)
+        where = np.flatnonzero(~miss)
+        out[where[ok]] = vals
+        if not ok.all():
+            bad_rows = where[~ok]
+            col.bad = np.zeros(len(values), dtype=bool)
+            col.bad[bad_rows] = True
+            col.bad_text = {int(r): present[j] for r, j in zip(bad_rows, np.flatnonzero(~ok))}
+            miss = miss.copy()
+            miss[bad_rows] = True
+        if typ == "int":
+            col.i = out
+        elif typ == "num":
+            col.n = out
+        else:
+            col.b = out
+        col.missing = _mask_u8(miss)
+        return
     n = len(values)
     miss = np.zeros(n, dtype=bool)
     bad = np.zeros(n, dtype=bool)
@@ -194,29 +283,8 @@ def _convert(series, typ):
     col = _InCol()
     arr = series.array
     dt = series.dtype
-    n = len(series)
     if typ == "str":
-        vals = series.to_numpy(dtype=object, na_value=None)
-        miss = np.zeros(n, dtype=bool)
-        enc = []
-        for r, v in enumerate(vals):
-            if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
-                miss[r] = True
-                enc.append(b"")
-            else:
-                t = v if isinstance(v, str) else _cell_text(v)
-                if t == "":
-                    miss[r] = True
-                enc.append(t.encode("utf-8"))
-        lens = np.fromiter((len(e) for e in enc), dtype=np.uint64, count=n)
-        buf = np.frombuffer(b"".join(enc) + b"\0", dtype=np.uint8)
-        offs = np.zeros(n, dtype=np.uint64)
-        if n > 1:
-            np.cumsum(lens[:-1], out=offs[1:])
-        col.buf = buf
-        col.s = offs + np.uint64(buf.ctypes.data)
-        col.len = lens
-        col.missing = _mask_u8(miss)
+        _convert_text(series.to_numpy(dtype=object, na_value=None), col)
         return col
     if isinstance(arr, pd.arrays.IntegerArray) or isinstance(arr, pd.arrays.FloatingArray):
         data, mask = arr._data, arr._mask
@@ -266,6 +334,87 @@ def _convert(series, typ):
         return col
     _convert_objects(series.to_numpy(dtype=object, na_value=None), typ, col)
     return col
+
+
+def _convert_text(vals, col):
+    """A text input: the cells joined into one NUL-separated UTF-8 buffer
+    (each cell NUL-terminated in place), pointers and byte lengths into it."""
+    n = len(vals)
+    miss = pd.isna(vals)
+    present = vals[~miss] if miss.any() else vals
+    if len(present) and infer_dtype(present, skipna=False) != "string":
+        present = np.array([v if isinstance(v, str) else _cell_text(v) for v in present],
+                           dtype=object)
+    joined = "\0".join(present)
+    blob = joined.encode("utf-8")
+    k = len(present)
+    if len(blob) == len(joined):  # ASCII: bytes are characters
+        plens = np.fromiter(map(len, present), dtype=np.uint64, count=k)
+    else:
+        plens = np.fromiter(map(len, blob.split(b"\0")), dtype=np.uint64) if k else \
+            np.zeros(0, dtype=np.uint64)
+    if len(plens) != k:  # a cell holding NUL: one by one
+        plens = np.fromiter((len(v.encode("utf-8")) for v in present), dtype=np.uint64, count=k)
+        blob = b"\0".join(v.encode("utf-8") for v in present)
+    poffs = np.zeros(k, dtype=np.uint64)
+    if k > 1:
+        np.cumsum(plens[:-1] + np.uint64(1), out=poffs[1:])
+    col.buf = np.frombuffer(blob + b"\0", dtype=np.uint8)
+    lens = np.zeros(n, dtype=np.uint64)
+    offs = np.zeros(n, dtype=np.uint64)
+    lens[~miss] = plens
+    offs[~miss] = poffs
+    col.s = offs + np.uint64(col.buf.ctypes.data)
+    col.len = lens
+    col.missing = _mask_u8(miss | (lens == 0))
+
+
+def _take_strings(sv, miss, start, spp, slen, m):
+    """Copies string output values of rows start..start+m into sv. The
+    library hands each chunk's strings back to back, NUL after each: every
+    run of adjacent copies is read, decoded and split in one go."""
+    present = np.flatnonzero(miss[start:start + m] == 0)
+    if not len(present):
+        return
+    psize = ffi.sizeof("char *")
+    ptrs = np.frombuffer(ffi.buffer(spp, m * psize), dtype=np.uint64 if psize == 8
+                         else np.uint32)[present].astype(np.uint64)
+    lens = np.frombuffer(ffi.buffer(slen, m * ffi.sizeof("size_t")),
+                         dtype=np.uint64)[present]
+    cuts = np.flatnonzero(ptrs[1:] != ptrs[:-1] + lens[:-1] + np.uint64(1)) + 1
+    bounds = [0] + cuts.tolist() + [len(present)]
+    vals = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        span = int(ptrs[b - 1] + lens[b - 1] - ptrs[a])
+        text = ffi.buffer(ffi.cast("char *", int(ptrs[a])), span)[:].decode("utf-8")
+        parts = text.split("\0")
+        if len(parts) != b - a:  # a value holding NUL
+            parts = [ffi.unpack(ffi.cast("char *", int(ptrs[r])), int(lens[r])).decode("utf-8")
+                     for r in range(a, b)]
+        vals.extend(parts)
+    col = np.empty(len(vals), dtype=object)
+    col[:] = vals
+    sv[start + present] = col
+
+
+def _fill_columns(cin, cols, start):
+    """Points the forge_column array at rows start.. of the converted columns."""
+    for k, (_, c) in enumerate(cols):
+        cin[k].i = _ptr("int64_t *", c.i, start)
+        cin[k].n = _ptr("double *", c.n, start)
+        cin[k].b = _ptr("uint8_t *", c.b, start)
+        cin[k].s = _ptr("const char *const *", c.s, start)
+        cin[k].len = _ptr("size_t *", c.len, start)
+        cin[k].missing = _ptr("uint8_t *", c.missing, start)
+
+
+def _bad_rows(cols, n):
+    """Rows holding a cell the binding found bad (not of its input's type)."""
+    bad_any = np.zeros(n, dtype=bool)
+    for _, c in cols:
+        if c.bad is not None:
+            bad_any |= c.bad
+    return bad_any
 
 
 def _key_texts(series):
@@ -434,13 +583,7 @@ class Policy:
                  if "s" in d else None for d in outs]
         for start in range(0, n, bs):
             m = min(bs, n - start)
-            for k, (_, c) in enumerate(cols):
-                cin[k].i = _ptr("int64_t *", c.i, start)
-                cin[k].n = _ptr("double *", c.n, start)
-                cin[k].b = _ptr("uint8_t *", c.b, start)
-                cin[k].s = _ptr("const char *const *", c.s, start)
-                cin[k].len = _ptr("size_t *", c.len, start)
-                cin[k].missing = _ptr("uint8_t *", c.missing, start)
+            _fill_columns(cin, cols, start)
             for k, d in enumerate(outs):
                 cout[k].i = _ptr("int64_t *", d.get("i"), start)
                 cout[k].n = _ptr("double *", d.get("n"), start)
@@ -456,22 +599,14 @@ class Policy:
             # strings belong to the session until its next evaluation: copy them now
             for d, sb in zip(outs, sbufs):
                 if sb:
-                    spp, slen = sb
-                    sv, miss = d["s"], d["missing"]
-                    for r in range(m):
-                        if not miss[start + r]:
-                            sv[start + r] = ffi.unpack(spp[r], slen[r]).decode("utf-8")
+                    _take_strings(d["s"], d["missing"], start, sb[0], sb[1], m)
             if nerr[0]:
                 for r in np.flatnonzero(row_err[start:start + m]):
                     lib.forge_session_batch_error(s, int(r), rerr)
                     errors[start + int(r)] = _row_error(rerr, self.inputs)
         # cells the binding found bad: the first problem in input order wins,
         # as the CSV filler decides it
-        bad_any = np.zeros(n, dtype=bool)
-        for _, c in cols:
-            if c.bad is not None:
-                bad_any |= c.bad
-        for r in np.flatnonzero(bad_any):
+        for r in np.flatnonzero(_bad_rows(cols, n)):
             for k, (_, c) in enumerate(cols):
                 inp = self.inputs[k]
                 if c.bad is not None and c.bad[r]:
@@ -525,18 +660,30 @@ class Policy:
             cols.append((inp["header"], df[name]))
         return frame_to_csv(cols)
 
+    def report_partial(self, df=None):
+        """A ReportPartial holding the reports' state over df's rows (none
+        when df is None): serialise it with to_bytes(), merge it with others,
+        write it with report_csv() / report()."""
+        from .partial import ReportPartial
+        rp = ReportPartial(self)
+        if df is not None:
+            rp.add(df)
+        return rp
+
+    def partial_from_bytes(self, data):
+        """The ReportPartial serialised in data (from ReportPartial.to_bytes
+        of this policy, maybe in another process)."""
+        from .partial import ReportPartial
+        return ReportPartial.from_bytes(self, data)
+
     def report_csv(self, df, totals=False):
         """The policy's reports over df as `forgec report --format csv` writes them."""
-        data = self._csv_bytes(df)
-        return self._stream(lib.forge_report, data, totals=totals)[0]
+        return self.report_partial(df).report_csv(totals=totals)
 
     def report(self, df, totals=False):
         """The policy's reports as a list of DataFrames (declaration order);
         numbers read back exactly from the library's text."""
-        text = self.report_csv(df, totals)
-        blocks = [b for b in text.split("\n\n") if b.strip()]
-        return [pd.read_csv(io.StringIO(b + "\n"), keep_default_na=False, na_values=[""],
-                            float_precision="round_trip") for b in blocks]
+        return self.report_partial(df).report(totals=totals)
 
     def _stream(self, fn, data, totals=False, path=None, xo=None):
         buf, opt = _run_options(_ENGINES[self.engine])
