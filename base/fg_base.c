@@ -27,6 +27,10 @@ void *fg_calloc(const fg_allocator *a, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
         return NULL;
+    /* The C library's calloc takes fresh pages already zero: large batch
+     * and result arrays then cost nothing until rows touch them. */
+    if (!(a && a->fn))
+        return n && size ? calloc(n, size) : calloc(1, 1);
     void *p = fg_malloc(a, n * size);
     if (p)
         memset(p, 0, n * size);
