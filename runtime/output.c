@@ -36,11 +36,20 @@ struct fg_writer {
     fg_str *tcells;
     size_t ntcells, tcap;
     bool grouping; /* thousands separators in TABLE / MARKDOWN numbers */
+    bool held;     /* between fg_writer_swap_out calls: no flushing */
 };
 
 void fg_writer_set_grouping(fg_writer *w, bool on)
 {
     w->grouping = on;
+}
+
+void fg_writer_swap_out(fg_writer *w, fg_strbuf *sb)
+{
+    fg_strbuf t = w->out;
+    w->out = *sb;
+    *sb = t;
+    w->held = !w->held;
 }
 
 void fg_group_digits(fg_strbuf *sb, const char *s, size_t n)
@@ -186,7 +195,7 @@ static bool flush(fg_writer *w, bool all)
         w->failed = true;
         return false;
     }
-    if (w->out.len == 0 || (!all && w->out.len < OUT_FLUSH_AT))
+    if (w->out.len == 0 || (!all && w->out.len < OUT_FLUSH_AT) || w->held)
         return true;
     if (!w->sink.write(w->sink.ud, w->out.data, w->out.len)) {
         w->failed = true;

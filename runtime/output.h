@@ -37,6 +37,11 @@ bool fg_writer_finish(fg_writer *w); /* flushes */
  * thousands separators (`1,234,567.5`; exponent forms are left alone). The
  * other formats stay exact whatever this says. */
 void fg_writer_set_grouping(fg_writer *w, bool on);
+/* Exchanges the writer's pending output with *sb. Between two calls the
+ * rows are appended straight to the buffer taken from sb, and nothing is
+ * flushed to the sink (runtime/pipeline.c: a worker writes a chunk's rows
+ * into the chunk's own buffer without a copy). */
+void fg_writer_swap_out(fg_writer *w, fg_strbuf *sb);
 /* Appends number text with thousands separators in its integer part. */
 void fg_group_digits(fg_strbuf *sb, const char *s, size_t n);
 void fg_writer_free(fg_writer *w);

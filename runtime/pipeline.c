@@ -79,7 +79,6 @@ struct fg_pipe {
     char err[400];
 };
 
-
 /* Reads until the carry buffer holds at least `target` bytes or the source
  * ends. False on a read error (p->err set) or out of memory. */
 static bool carry_fill(fg_pipe *p, size_t target, bool *oom)
@@ -370,21 +369,26 @@ static void run_chunk(worker *w, slot *s)
     s->rows_read = s->rows_evaluated = s->rows_in_error = 0;
     s->st = FORGE_OK;
     w->cur_out = &s->out;
+    /* A streaming writer appends the chunk's rows straight into its slot. */
+    bool direct = job->mode == FG_RUN_EVAL && w->own_writer;
+    if (direct)
+        fg_writer_swap_out(w->writer, &s->out);
     /* A chunk wholly in memory is split where it lies; a tail chunk
      * (continued by the stream) goes through the streaming reader. */
     size_t mem_pos = 0;
     uint64_t mem_line = s->line;
     for (;;) {
         fg_results_clear(&w->res);
-        fg_csv_status cs =
-            s->tail ? fg_csv_fill_batch(w->reader, job->schema, prog, &w->batch)
-                    : fg_csv_fill_batch_mem(w->reader, s->data, s->len, &mem_pos, &mem_line,
-                                            job->schema, prog, &w->batch);
+        fg_csv_status cs = s->tail ? fg_csv_fill_batch(w->reader, job->schema, prog, &w->batch)
+                                   : fg_csv_fill_batch_mem(w->reader, s->data, s->len, &mem_pos,
+                                                           &mem_line, job->schema, prog, &w->batch);
         if (cs == FG_CSV_EOF)
             break;
         if (cs == FG_CSV_IO_ERROR) {
             snprintf(s->msg, sizeof s->msg, "%s", fg_csv_error(w->reader));
             s->st = FORGE_EIO;
+            if (direct)
+                fg_writer_swap_out(w->writer, &s->out);
             return;
         }
         bool ok = cs == FG_CSV_RECORD &&
@@ -413,13 +417,20 @@ static void run_chunk(worker *w, slot *s)
                     goto oom;
         }
     }
-    /* Own writers flush into the chunk; the run's (table) writer keeps rows. */
-    if (job->mode == FG_RUN_EVAL && w->own_writer && !fg_writer_finish(w->writer))
-        goto oom;
+    /* The chunk's rows go back to the slot; the run's (table) writer keeps
+     * its rows. */
+    if (direct) {
+        fg_writer_swap_out(w->writer, &s->out);
+        direct = false;
+        if (!fg_writer_finish(w->writer))
+            goto oom;
+    }
     if (s->out.failed)
         goto oom;
     return;
 oom:
+    if (direct)
+        fg_writer_swap_out(w->writer, &s->out);
     s->st = FORGE_ENOMEM;
 }
 
@@ -585,7 +596,6 @@ static int next_chunk(fg_pipe *p, slot *s, size_t chunk, size_t max_record, bool
     s->end_offset = p->carry_off;
     return 1;
 }
-
 
 forge_status fg_pipe_run(fg_pipe *p, const fg_pipe_job *job, forge_summary *sum)
 {
