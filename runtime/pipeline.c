@@ -37,8 +37,10 @@
 #include "chunker.h"
 
 /* Default chunk size: large enough that per-chunk costs vanish, small
- * enough that 2N+2 chunks in flight (and their output) stay a few MiB. */
-#define PIPE_CHUNK ((size_t)1 << 20)
+ * enough that 2N+2 chunks in flight (and their output) stay a few MiB and
+ * a chunk with its rows stays in a core's cache (measured: 256 KiB and
+ * 512 KiB equal, 1 MiB 2-4% slower, 2 MiB 15% slower on 1M rows). */
+#define PIPE_CHUNK ((size_t)1 << 19)
 
 /* ---- input ---- */
 

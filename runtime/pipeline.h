@@ -35,7 +35,7 @@ typedef struct fg_pipe_job {
     fg_report_acc **accs; /* report: the run's accumulators (get every row) */
     fg_byte_sink out, err;
     unsigned jobs;     /* worker count; 0: every online core */
-    size_t chunk_size; /* 0: the default (1 MiB); tests use tiny ones */
+    size_t chunk_size; /* 0: the default (512 KiB); tests use tiny ones */
     size_t max_record; /* 0: FG_CSV_MAX_RECORD; tests lower it (fg_csv_set_limits) */
     forge_progress_fn progress;
     void *progress_ud;
