@@ -392,17 +392,24 @@ fg_rowerr_kind fg_rt_failed(fg_arena *scratch, const fg_program *prog, const fg_
                             uint32_t row, uint32_t upto_slot, fg_str *out)
 {
     uint64_t total = 0;
-    uint32_t nfailed = 0;
+    uint32_t nfailed = 0, last = 0;
     for (uint32_t r = 0; r < prog->nrules; r++) {
         if (rule_failed(prog, res, row, upto_slot, r)) {
             total += res->rule_msgs[(size_t)r * res->cap + row].len + (nfailed ? 2 : 0);
             nfailed++;
+            last = r;
         }
     }
     out->ptr = "";
     out->len = 0;
     if (nfailed == 0)
         return FG_RE_NONE;
+    if (nfailed == 1) { /* the usual case: the one message, shared, not copied */
+        fg_str m = res->rule_msgs[(size_t)last * res->cap + row];
+        if (m.ptr)
+            *out = m;
+        return FG_RE_NONE;
+    }
     if (total > UINT32_MAX)
         return FG_RE_OOM;
     char *p = fg_arena_alloc(scratch, (size_t)total);
