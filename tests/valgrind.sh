@@ -12,7 +12,7 @@ trap 'rm -rf "$T"' EXIT
 export XDG_CACHE_HOME="$T/cache"
 cat >"$T/forgec" <<SH
 #!/bin/sh
-exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
+exec valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions="$HERE/valgrind.supp" \\
   --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \\
   --log-file="$T/vg.%p.log" "$BIN" "\$@"
 SH
