@@ -47,7 +47,11 @@ static bool try_path(fg_jitmod *m, const char *path, fg_strbuf *why)
         fg_strbuf_printf(why, "%s%s: not found", why->len ? "; " : "", path);
         return false;
     }
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* RTLD_NODELETE: once loaded, LLVM stays mapped. Unloading it in a
+     * running process (its static objects, thread-local destructors and
+     * handlers registered with the C library) is not something LLVM
+     * supports; a later compile then also skips reloading it. */
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!dl) {
         const char *e = dlerror();
         fg_strbuf_printf(why, "%s%s", why->len ? "; " : "", e ? e : path);
