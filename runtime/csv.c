@@ -741,8 +741,7 @@ static void set_missing(fg_column *c, uint32_t row)
 /* Converts one record into row `row`; false only when out of memory. */
 /* Text of a cell for the batch: referenced where it lies when it is in
  * [lo, hi) (memory that outlives the batch), else copied to the arena. */
-static fg_str cell_str(fg_batch *b, const fg_csv_field *f, const char *lo, const char *hi,
-                       bool *ok)
+static fg_str cell_str(fg_batch *b, const fg_csv_field *f, const char *lo, const char *hi, bool *ok)
 {
     if (f->ptr >= lo && f->ptr < hi)
         return (fg_str){f->ptr, f->len};

@@ -102,8 +102,8 @@ fg_csv_status fg_csv_fill_batch(fg_csv_reader *r, const fg_csv_schema *s, const 
  * must outlive the batch's use. Returns FG_CSV_RECORD, FG_CSV_EOF or
  * FG_CSV_OOM. */
 fg_csv_status fg_csv_fill_batch_mem(fg_csv_reader *r, const char *buf, size_t len, size_t *pos,
-                                    uint64_t *line, const fg_csv_schema *s,
-                                    const fg_program *prog, fg_batch *b);
+                                    uint64_t *line, const fg_csv_schema *s, const fg_program *prog,
+                                    fg_batch *b);
 /* Converts one record (from fg_csv_next) into the next row of b (b->nrows <
  * b->cap; b->nrows is incremented), as fg_csv_fill_batch does. Lets one
  * record feed the batches of two programs (`forgec diff`). False on OOM. */
