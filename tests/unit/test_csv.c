@@ -16,26 +16,7 @@
 #include <zlib.h>
 
 #include "runtime/csv.h"
-
-/* ---- an in-memory source handing out at most `step` bytes per read ---- */
-typedef struct mem_src {
-    const char *data;
-    size_t len, pos, step;
-} mem_src;
-
-static size_t mem_read(void *ud, char *buf, size_t cap, const char **err)
-{
-    mem_src *m = ud;
-    *err = NULL;
-    size_t k = m->len - m->pos;
-    if (k > cap)
-        k = cap;
-    if (k > m->step)
-        k = m->step;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return k;
-}
+#include "tests/unit/mem_source.h"
 
 /* Renders every record as `LINE: f1|f2|...` with quoted fields in <...>,
  * a `!` after the line for bad_quote, one record per line. */

@@ -16,25 +16,7 @@
 #include <string.h>
 
 #include "runtime/csv.h"
-
-typedef struct mem_src {
-    const char *data;
-    size_t len, pos, step;
-} mem_src;
-
-static size_t mem_read(void *ud, char *buf, size_t cap, const char **err)
-{
-    mem_src *m = ud;
-    *err = NULL;
-    size_t k = m->len - m->pos;
-    if (k > cap)
-        k = cap;
-    if (k > m->step)
-        k = m->step;
-    memcpy(buf, m->data + m->pos, k);
-    m->pos += k;
-    return k;
-}
+#include "tests/unit/mem_source.h"
 
 /* id: str key, n: num, k: int, b: bool?, s: str?; the header has a sixth
  * column nobody reads. */

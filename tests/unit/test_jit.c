@@ -19,6 +19,7 @@
 
 #include "lang/compile.h"
 #include "runtime/engine.h"
+#include "tests/unit/batch_gen.h"
 
 static const char *const policy_text =
     "input {\n"
@@ -114,36 +115,7 @@ static const char *const policy_text =
     "output st = str(x)\n"
     "report by d { n = count() total = sum(x) }\n";
 
-static fg_program *compile_text(const char *text)
-{
-    fg_sources src;
-    fg_diags diags;
-    fg_sources_init(&src, NULL);
-    fg_diags_init(&diags, NULL);
-    fg_compile_options copt = {NULL, 0, NULL};
-    fg_program *p = fg_compile_string(NULL, &src, &diags, "t.fp", text, strlen(text), &copt);
-    if (!p) {
-        fg_strbuf sb;
-        fg_strbuf_init(&sb, NULL);
-        for (uint32_t i = 0; i < diags.n; i++)
-            fg_diag_render(&src, &diags.items[i], &sb);
-        fprintf(stderr, "%s", sb.data ? sb.data : "");
-        fg_strbuf_free(&sb);
-    }
-    fg_diags_free(&diags);
-    fg_sources_free(&src);
-    return p;
-}
-
 static uint64_t rng = 88172645463325252ull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-#define PICK(arr) (arr)[next_rand() % (sizeof(arr) / sizeof((arr)[0]))]
 
 static const int64_t ints[] = {0,
                                1,
@@ -166,55 +138,10 @@ static const char *const strs[] = {
     "",  "a",  "b",   "c",   "m",       "x",           "y",
     "z", "zz", "zzz", "abz", "Ab\"c\\", "multi\nline", "\xc3\xa9t\xc3\xa9"};
 
-static double pick_num(void)
-{
-    static const double nums[] = {0.0,    -0.0,   1,       -1,  0.5, 2,   3,   1e308,
-                                  -1e308, 1e-300, -1e-300, 150, 60,  1.2, 1.5, -1.5,
-                                  2.675,  0.1,    709.8,   -2,  50,  100, 1e16};
-    return PICK(nums);
-}
-
-/* Fills both batches with the same generated rows. */
-static void fill(const fg_program *p, fg_batch *b, uint32_t nrows)
-{
-    fg_batch_clear(b);
-    b->nrows = nrows;
-    for (uint32_t r = 0; r < nrows; r++) {
-        b->line[r] = r + 2;
-        memset(&b->err[r], 0, sizeof b->err[r]);
-        b->err[r].column = -1;
-        if (r % 97 == 13) /* a data error: both engines skip the row */
-            b->err[r].kind = FG_RE_BAD_CELL;
-        for (uint32_t k = 0; k < b->nkeys; k++)
-            b->keytext[r * b->nkeys + k] = (fg_str){"key", 3};
-        for (uint32_t i = 0; i < p->ninputs; i++) {
-            fg_column *c = &b->cols[i];
-            bool miss = fg_type_is_opt(c->type) && next_rand() % 4 == 0;
-            c->missing[r] = miss;
-            switch (fg_type_base(c->type)) {
-            case FG_T_INT:
-                c->i[r] = miss ? 0 : PICK(ints);
-                break;
-            case FG_T_NUM:
-                c->n[r] = miss ? 0 : pick_num();
-                break;
-            case FG_T_BOOL:
-                c->b[r] = miss ? false : next_rand() % 2;
-                break;
-            default: {
-                const char *s = miss ? "" : PICK(strs);
-                c->s[r] = (fg_str){s, (uint32_t)strlen(s)};
-                break;
-            }
-            }
-        }
-    }
-}
-
-static bool same_str(fg_str a, fg_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
+static const double nums[] = {0.0,    -0.0,   1,       -1,  0.5, 2,   3,   1e308,
+                              -1e308, 1e-300, -1e-300, 150, 60,  1.2, 1.5, -1.5,
+                              2.675,  0.1,    709.8,   -2,  50,  100, 1e16};
+static const bg_values values = {ints, BG_COUNT(ints), nums, BG_COUNT(nums), strs, BG_COUNT(strs)};
 
 static void assert_same_value(fg_type t, const fg_value *a, const fg_value *b, uint32_t slot,
                               uint32_t row)
@@ -235,7 +162,7 @@ static void assert_same_value(fg_type t, const fg_value *a, const fg_value *b, u
         same = a->b == b->b;
         break;
     default:
-        same = same_str(a->s, b->s);
+        same = bg_same_str(a->s, b->s);
         break;
     }
     if (!same)
@@ -245,7 +172,7 @@ static void assert_same_value(fg_type t, const fg_value *a, const fg_value *b, u
 /* Evaluates prog over generated rows with both engines and compares everything. */
 static void compare_engines(const char *text, uint32_t nrows, bool with_reports)
 {
-    fg_program *p = compile_text(text);
+    fg_program *p = bg_compile_text(text);
     assert_non_null(p);
     fg_strbuf err;
     fg_strbuf_init(&err, NULL);
@@ -260,9 +187,9 @@ static void compare_engines(const char *text, uint32_t nrows, bool with_reports)
     assert_true(fg_results_init(&r1, NULL, p, nrows));
     assert_true(fg_results_init(&r2, NULL, p, nrows));
     uint64_t seed = rng;
-    fill(p, &b1, nrows);
+    bg_fill(p, &b1, nrows, &rng, &values);
     rng = seed;
-    fill(p, &b2, nrows);
+    bg_fill(p, &b2, nrows, &rng, &values);
     fg_eval_opts eo;
     memset(&eo, 0, sizeof eo);
     eo.with_reports = with_reports;
@@ -280,7 +207,7 @@ static void compare_engines(const char *text, uint32_t nrows, bool with_reports)
             assert_int_equal(e1->span.file, e2->span.file);
             assert_int_equal(e1->span.start, e2->span.start);
             assert_int_equal(e1->span.end, e2->span.end);
-            assert_true(same_str(e1->detail, e2->detail));
+            assert_true(bg_same_str(e1->detail, e2->detail));
             continue;
         }
         for (uint32_t s = 0; s < p->nslots; s++) {
@@ -289,7 +216,7 @@ static void compare_engines(const char *text, uint32_t nrows, bool with_reports)
         }
         for (uint32_t r = 0; r < p->nrules; r++) {
             size_t at = (size_t)r * nrows + row;
-            if (!same_str(r1.rule_msgs[at], r2.rule_msgs[at]))
+            if (!bg_same_str(r1.rule_msgs[at], r2.rule_msgs[at]))
                 fail_msg("rule %u row %u: message differs", r, row);
         }
     }
@@ -377,7 +304,7 @@ static void check_runs(const fg_program *p, fg_jit *j)
     fg_results r;
     assert_true(fg_batch_init(&b, NULL, p, 4));
     assert_true(fg_results_init(&r, NULL, p, 4));
-    fill(p, &b, 4);
+    bg_fill(p, &b, 4, &rng, &values);
     fg_eval_opts eo;
     memset(&eo, 0, sizeof eo);
     assert_true(fg_jit_batch(j, p, &b, &r, &eo));
@@ -392,7 +319,7 @@ static void test_cache(void **state)
     assert_non_null(mkdtemp(dir));
     char sub[300], path[600];
     snprintf(sub, sizeof sub, "%s/a/b", dir); /* made on demand */
-    fg_program *p = compile_text(policy_text);
+    fg_program *p = bg_compile_text(policy_text);
     assert_non_null(p);
 
     fg_jit *j = compile_cached(p, sub);
@@ -434,7 +361,7 @@ static void test_cache(void **state)
     fg_jit_free(j);
 
     /* a different program is a different entry */
-    fg_program *p2 = compile_text("input { a: int }\noutput b = a + 1\n");
+    fg_program *p2 = bg_compile_text("input { a: int }\noutput b = a + 1\n");
     assert_non_null(p2);
     j = compile_cached(p2, sub);
     assert_false(fg_jit_from_cache(j));

@@ -24,6 +24,7 @@
 #include "runtime/engine.h"
 #include "runtime/jit/jit_abi.h"
 #include "runtime/objload.h"
+#include "tests/unit/batch_gen.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <elf.h>
@@ -70,36 +71,7 @@ static const char *const policies[] = {
 };
 #define NPOLICIES (sizeof policies / sizeof policies[0])
 
-static fg_program *compile_text(const char *text)
-{
-    fg_sources src;
-    fg_diags diags;
-    fg_sources_init(&src, NULL);
-    fg_diags_init(&diags, NULL);
-    fg_compile_options copt = {NULL, 0, NULL};
-    fg_program *p = fg_compile_string(NULL, &src, &diags, "t.fp", text, strlen(text), &copt);
-    if (!p) {
-        fg_strbuf sb;
-        fg_strbuf_init(&sb, NULL);
-        for (uint32_t i = 0; i < diags.n; i++)
-            fg_diag_render(&src, &diags.items[i], &sb);
-        fprintf(stderr, "%s", sb.data ? sb.data : "");
-        fg_strbuf_free(&sb);
-    }
-    fg_diags_free(&diags);
-    fg_sources_free(&src);
-    return p;
-}
-
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint64_t next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-#define PICK(arr) (arr)[next_rand() % (sizeof(arr) / sizeof((arr)[0]))]
 
 static const int64_t ints[] = {
     0,  1,  -1,  2,   3,  4,  5,          6,         7,         10,
@@ -108,48 +80,7 @@ static const double nums[] = {0.0, -0.0, 1,   -1,  0.5,  0.75,  2,   3,     1e30
                               150, 60,   1.2, 1.5, -1.5, 2.675, 0.1, 709.8, -2,    1e16};
 static const char *const strs[] = {"",  "a",  "b",   "c",       "m",  "x",           "y",
                                    "z", "zz", "zzz", "Ab\"c\\", "aZ", "multi\nline", "\xc3\xa9t"};
-
-/* Generated rows; a data error every 97 rows (skipped by the code). */
-static void fill(const fg_program *p, fg_batch *b, uint32_t nrows)
-{
-    fg_batch_clear(b);
-    b->nrows = nrows;
-    for (uint32_t r = 0; r < nrows; r++) {
-        b->line[r] = r + 2;
-        memset(&b->err[r], 0, sizeof b->err[r]);
-        b->err[r].column = -1;
-        if (r % 97 == 13)
-            b->err[r].kind = FG_RE_BAD_CELL;
-        for (uint32_t k = 0; k < b->nkeys; k++)
-            b->keytext[r * b->nkeys + k] = (fg_str){"key", 3};
-        for (uint32_t i = 0; i < p->ninputs; i++) {
-            fg_column *c = &b->cols[i];
-            bool miss = fg_type_is_opt(c->type) && next_rand() % 4 == 0;
-            c->missing[r] = miss;
-            switch (fg_type_base(c->type)) {
-            case FG_T_INT:
-                c->i[r] = miss ? 0 : PICK(ints);
-                break;
-            case FG_T_NUM:
-                c->n[r] = miss ? 0 : PICK(nums);
-                break;
-            case FG_T_BOOL:
-                c->b[r] = miss ? false : next_rand() % 2;
-                break;
-            default: {
-                const char *s = miss ? "" : PICK(strs);
-                c->s[r] = (fg_str){s, (uint32_t)strlen(s)};
-                break;
-            }
-            }
-        }
-    }
-}
-
-static bool same_str(fg_str a, fg_str b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
-}
+static const bg_values values = {ints, BG_COUNT(ints), nums, BG_COUNT(nums), strs, BG_COUNT(strs)};
 
 /* Runs the same rows through j1 and j2; everything must be identical. */
 static void compare_code(const fg_program *p, fg_jit *j1, fg_jit *j2, bool with_reports)
@@ -162,9 +93,9 @@ static void compare_code(const fg_program *p, fg_jit *j1, fg_jit *j2, bool with_
     assert_true(fg_results_init(&r1, NULL, p, nrows));
     assert_true(fg_results_init(&r2, NULL, p, nrows));
     uint64_t seed = rng;
-    fill(p, &b1, nrows);
+    bg_fill(p, &b1, nrows, &rng, &values);
     rng = seed;
-    fill(p, &b2, nrows);
+    bg_fill(p, &b2, nrows, &rng, &values);
     fg_eval_opts eo;
     memset(&eo, 0, sizeof eo);
     eo.with_reports = with_reports;
@@ -177,7 +108,7 @@ static void compare_code(const fg_program *p, fg_jit *j1, fg_jit *j2, bool with_
         if (e1->kind != FG_RE_NONE) {
             assert_int_equal(e1->span.start, e2->span.start);
             assert_int_equal(e1->span.end, e2->span.end);
-            assert_true(same_str(e1->detail, e2->detail));
+            assert_true(bg_same_str(e1->detail, e2->detail));
             continue;
         }
         evaluated++;
@@ -189,7 +120,7 @@ static void compare_code(const fg_program *p, fg_jit *j1, fg_jit *j2, bool with_
                 continue;
             fg_type t = fg_type_base(p->slots[s].type);
             if (t == FG_T_STR)
-                assert_true(same_str(a->s, b->s));
+                assert_true(bg_same_str(a->s, b->s));
             else if (t == FG_T_NUM)
                 assert_memory_equal(&a->n, &b->n, sizeof a->n);
             else if (t == FG_T_INT)
@@ -198,8 +129,8 @@ static void compare_code(const fg_program *p, fg_jit *j1, fg_jit *j2, bool with_
                 assert_int_equal(a->b, b->b);
         }
         for (uint32_t r = 0; r < p->nrules; r++)
-            assert_true(same_str(r1.rule_msgs[(size_t)r * nrows + row],
-                                 r2.rule_msgs[(size_t)r * nrows + row]));
+            assert_true(bg_same_str(r1.rule_msgs[(size_t)r * nrows + row],
+                                    r2.rule_msgs[(size_t)r * nrows + row]));
     }
     assert_true(evaluated > nrows / 10);
     fg_results_free(&r1);
@@ -229,7 +160,7 @@ static void test_loader_matches_lljit(void **state)
 {
     (void)state;
     for (size_t i = 0; i < NPOLICIES; i++) {
-        fg_program *p = compile_text(policies[i]);
+        fg_program *p = bg_compile_text(policies[i]);
         assert_non_null(p);
         fg_jit *lj = compile_with(p, FG_JIT_LOAD_LLJIT, NULL, NULL);
         fg_jit *own = compile_with(p, FG_JIT_LOAD_OWN, NULL, NULL);
@@ -251,7 +182,7 @@ static void test_warm_cache_needs_no_module(void **state)
     char dir[] = "/tmp/forge_objload_XXXXXX";
     assert_non_null(mkdtemp(dir));
     for (size_t i = 0; i < NPOLICIES; i++) {
-        fg_program *p = compile_text(policies[i]);
+        fg_program *p = bg_compile_text(policies[i]);
         assert_non_null(p);
         fg_jit *cold = compile_with(p, FG_JIT_LOAD_AUTO, dir, NULL);
         assert_false(fg_jit_from_cache(cold));
@@ -284,7 +215,7 @@ static void test_warm_cache_needs_no_module(void **state)
 static void test_missing_module(void **state)
 {
     (void)state;
-    fg_program *p = compile_text(policies[0]);
+    fg_program *p = bg_compile_text(policies[0]);
     assert_non_null(p);
     assert_int_equal(setenv("FORGE_JIT_MODULE", "/nonexistent/forge-jit.so", 1), 0);
     bool no_module = false;
@@ -311,7 +242,7 @@ static bool to_strbuf(void *ud, const char *data, size_t len)
 /* The object of policies[i] as the module emits it. */
 static void emit_object(size_t i, fg_strbuf *obj)
 {
-    fg_program *p = compile_text(policies[i]);
+    fg_program *p = bg_compile_text(policies[i]);
     assert_non_null(p);
     fg_strbuf err;
     fg_strbuf_init(&err, NULL);
@@ -436,8 +367,8 @@ static void test_refusals(void **state)
     for (int k = 0; k < 3000; k++) {
         memcpy(copy, obj.data, obj.len);
         for (int f = 0; f < 1 + k % 4; f++) {
-            size_t at = (size_t)(next_rand() % obj.len);
-            copy[at] = (char)(next_rand() & 0xff);
+            size_t at = (size_t)(bg_next(&rng) % obj.len);
+            copy[at] = (char)(bg_next(&rng) & 0xff);
         }
         fg_objload_status st = try_load(copy, obj.len, dummies, NDUMMIES, FG_JIT_ENTRY_NAME, NULL);
         assert_true(st <= FG_OBJLOAD_ENOMEM);
