@@ -299,8 +299,8 @@ static const char *value_text(fg_type base, fg_value v, char num[FG_NUM_BUF], si
 }
 
 /* The CSV/TSV row: room for the whole row is made once, then every cell
- * is written in place. Numbers and booleans never need quotes unless the
- * delimiter is one of their characters (checked once per cell kind). */
+ * is written in place. Numbers and booleans go out unquoted: their text
+ * never holds a comma, tab, quote, CR, LF or edge space. */
 static bool csv_row(fg_writer *w, const fg_value *vals, char delim)
 {
     size_t need = 1;
@@ -314,7 +314,6 @@ static bool csv_row(fg_writer *w, const fg_value *vals, char delim)
     }
     char *o = w->out.data + w->out.len;
     char num[FG_NUM_BUF];
-    bool plain = strchr("0123456789.-+eEInfinityNaNtruefals", delim) == NULL || delim == '\0';
     for (uint32_t i = 0; i < w->ncols; i++) {
         if (i)
             *o++ = delim;
@@ -324,7 +323,7 @@ static bool csv_row(fg_writer *w, const fg_value *vals, char delim)
         fg_type base = fg_type_base(w->types[i]);
         size_t n;
         const char *text = value_text(base, v, num, &n);
-        if (plain && base != FG_T_STR) {
+        if (base != FG_T_STR) {
             memcpy(o, text, n);
             o += n;
         } else {
