@@ -1,10 +1,12 @@
 /* chunker.c — finds record boundaries the way the sequential reader does
  * (see chunker.h), fast: the input is looked at 64 bytes at a time as two
- * bitmasks, of its quotes and of its line feeds (SSE2 compares on x86-64,
- * portable SWAR code elsewhere; both give the same masks, which the tests
- * check), and the quote state machine only steps from one set bit to the
+ * bitmasks, of its quotes and of its line feeds (runtime/bytemask.h: SSE2
+ * compares on x86-64, portable SWAR code elsewhere; both give the same
+ * masks, which the tests check), and the quote state machine only steps from one set bit to the
  * next. Lines are counted from the same masks. */
 #include "chunker.h"
+
+#include "bytemask.h"
 
 #include <string.h>
 
@@ -43,64 +45,17 @@ uint64_t fg_chunk_count_lines(const char *buf, size_t len)
     return n;
 }
 
-/* The quote and LF bitmasks of 64 bytes (bit k: byte k), portable: a
- * little-endian load, a zero-byte test per wanted byte, then the top bit of
- * each byte gathered by one multiplication. */
-static inline uint64_t load_le(const unsigned char *u)
-{
-    return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
-           (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
-           (uint64_t)u[7] << 56;
-}
-
-static inline uint64_t gather(uint64_t z) /* 0x80 bytes -> 8 bits */
-{
-    return ((z & 0x8080808080808080u) * (uint64_t)0x0002040810204081u) >> 56;
-}
-
+/* The quote and LF bitmasks of 64 bytes (bit k: byte k): runtime/bytemask.h. */
 void fg_chunk_masks_portable(const char *p, uint64_t *q, uint64_t *lf)
 {
-    const uint64_t vq = ONES * (unsigned char)'"', vl = ONES * (unsigned char)'\n';
-    uint64_t mq = 0, ml = 0;
-    for (int k = 0; k < 8; k++) {
-        uint64_t v = load_le((const unsigned char *)p + 8 * k);
-        mq |= gather(zero_bytes(v ^ vq)) << (8 * k);
-        ml |= gather(zero_bytes(v ^ vl)) << (8 * k);
-    }
-    *q = mq;
-    *lf = ml;
+    *q = fg_bytemask3_portable(p, '"', '"', '"');
+    *lf = fg_bytemask3_portable(p, '\n', '\n', '\n');
 }
 
-#if defined(__SSE2__)
-/* SSE2 is part of x86-64 itself: no run-time check needed. */
-#include <emmintrin.h>
 void fg_chunk_masks(const char *p, uint64_t *q, uint64_t *lf)
 {
-    const __m128i vq = _mm_set1_epi8('"'), vl = _mm_set1_epi8('\n');
-    uint64_t mq = 0, ml = 0;
-    for (int k = 0; k < 4; k++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        mq |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) << (16 * k);
-        ml |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vl)) << (16 * k);
-    }
-    *q = mq;
-    *lf = ml;
-}
-#else
-void fg_chunk_masks(const char *p, uint64_t *q, uint64_t *lf)
-{
-    fg_chunk_masks_portable(p, q, lf);
-}
-#endif
-
-/* Index of the lowest set bit (m != 0), by de Bruijn multiplication. */
-static inline unsigned lowest_bit(uint64_t m)
-{
-    static const unsigned char idx[64] = {
-        0,  1,  48, 2,  57, 49, 28, 3,  61, 58, 50, 42, 38, 29, 17, 4,  62, 55, 59, 36, 53, 51,
-        43, 22, 45, 39, 33, 30, 24, 18, 12, 5,  63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21,
-        44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9,  13, 8,  7,  6};
-    return idx[((m & (~m + 1)) * (uint64_t)0x03f79d71b4cb0a89u) >> 58];
+    *q = fg_bytemask3(p, '"', '"', '"');
+    *lf = fg_bytemask3(p, '\n', '\n', '\n');
 }
 
 static inline uint64_t popcount64(uint64_t x)
@@ -142,7 +97,7 @@ static inline size_t chunk_end(mask_fn masks, const char *buf, size_t len, size_
                 m = next - b >= 64 ? 0 : m & (~(uint64_t)0 << (next - b));
             if (!m)
                 break;
-            size_t p = b + lowest_bit(m);
+            size_t p = b + fg_lowest_bit(m);
             next = p + 1;
             if (st != IN && buf[p] == '\n') { /* a record (or blank line) ends */
                 st = OUT;
