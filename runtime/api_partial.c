@@ -113,6 +113,32 @@ static forge_status begin(forge_report_partial *rp)
     return FORGE_OK;
 }
 
+/* The opening of a call that reads or writes with run options: *sum
+ * cleared (local when the caller gave none), rp usable, options given. */
+static forge_status begin_run(forge_report_partial *rp, const forge_run_options *opt,
+                              forge_summary **sum, forge_summary *local)
+{
+    if (!*sum)
+        *sum = local;
+    memset(*sum, 0, sizeof **sum);
+    if (!rp)
+        return FORGE_EUSAGE;
+    forge_status st = begin(rp);
+    if (st != FORGE_OK)
+        return st;
+    if (!opt)
+        return fail(rp, FORGE_EUSAGE, "no run options given");
+    return FORGE_OK;
+}
+
+/* rp's row counts into sum. */
+static void put_counts(const forge_report_partial *rp, forge_summary *sum)
+{
+    sum->rows_read = rp->rows_read;
+    sum->rows_evaluated = rp->rows_evaluated;
+    sum->rows_in_error = rp->rows_in_error;
+}
+
 forge_status forge_report_partial_new(const forge_policy *p, forge_report_partial **out)
 {
     if (!out)
@@ -191,16 +217,9 @@ forge_status forge_report_partial_add_csv(forge_report_partial *rp, const forge_
                                           forge_summary *sum)
 {
     forge_summary local;
-    if (!sum)
-        sum = &local;
-    memset(sum, 0, sizeof *sum);
-    if (!rp)
-        return FORGE_EUSAGE;
-    forge_status bst = begin(rp);
+    forge_status bst = begin_run(rp, opt, &sum, &local);
     if (bst != FORGE_OK)
         return bst;
-    if (!opt)
-        return fail(rp, FORGE_EUSAGE, "no run options given");
     fg_report_acc **scratch = new_accs(rp->prog, rp->alloc);
     if (!scratch)
         return fail(rp, FORGE_ENOMEM, "out of memory");
@@ -361,9 +380,7 @@ forge_status forge_report_partial_counts(const forge_report_partial *rp, forge_s
     if (!rp || !sum)
         return FORGE_EUSAGE;
     memset(sum, 0, sizeof *sum);
-    sum->rows_read = rp->rows_read;
-    sum->rows_evaluated = rp->rows_evaluated;
-    sum->rows_in_error = rp->rows_in_error;
+    put_counts(rp, sum);
     return FORGE_OK;
 }
 
@@ -371,20 +388,11 @@ forge_status forge_report_partial_write(forge_report_partial *rp, const forge_ru
                                         forge_summary *sum)
 {
     forge_summary local;
-    if (!sum)
-        sum = &local;
-    memset(sum, 0, sizeof *sum);
-    if (!rp)
-        return FORGE_EUSAGE;
-    forge_status bst = begin(rp);
+    forge_status bst = begin_run(rp, opt, &sum, &local);
     if (bst != FORGE_OK)
         return bst;
-    if (!opt)
-        return fail(rp, FORGE_EUSAGE, "no run options given");
     forge_status st = fg_driver_write_reports(rp->alloc, rp->prog, rp->accs, opt, sum);
-    sum->rows_read = rp->rows_read;
-    sum->rows_evaluated = rp->rows_evaluated;
-    sum->rows_in_error = rp->rows_in_error;
+    put_counts(rp, sum);
     if (st != FORGE_OK)
         return fail(rp, st, "%s", sum->message);
     return rp->rows_in_error ? FORGE_EROWS : FORGE_OK;
