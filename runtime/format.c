@@ -38,6 +38,88 @@ static char *put_digits(uint64_t u, char *end)
     return end;
 }
 
+/* How many decimal digits u has (1 for 0): t = floor(bits * log10(2)) is
+ * the count or one more (1233 / 4096 ~ log10(2)); one comparison decides. */
+static size_t digit_count(uint64_t u)
+{
+    static const uint64_t lower[20] = {0, /* so that 0 has one digit */
+                                       10ull,
+                                       100ull,
+                                       1000ull,
+                                       10000ull,
+                                       100000ull,
+                                       1000000ull,
+                                       10000000ull,
+                                       100000000ull,
+                                       1000000000ull,
+                                       10000000000ull,
+                                       100000000000ull,
+                                       1000000000000ull,
+                                       10000000000000ull,
+                                       100000000000000ull,
+                                       1000000000000000ull,
+                                       10000000000000000ull,
+                                       100000000000000000ull,
+                                       1000000000000000000ull,
+                                       10000000000000000000ull};
+#if defined(__GNUC__)
+    unsigned bits = 64u - (unsigned)__builtin_clzll(u | 1);
+#else
+    unsigned bits = 0;
+    for (uint64_t v = u | 1; v; v >>= 1)
+        bits++;
+#endif
+    size_t t = (size_t)(bits * 1233u) >> 12;
+    return t + 1 - (u < lower[t]);
+}
+
+/* Writes the digits of u at o, without a copy; returns how many. */
+static size_t put_uint(uint64_t u, char *o)
+{
+    size_t n = digit_count(u);
+    put_digits(u, o + n);
+    return n;
+}
+
+/* Positive, non-integral d below 1e8 with at most 4 decimals (tenths,
+ * cents: most measured and money values) is formatted without the search,
+ * else 0 is returned. Why it is the same text: if a decimal c with at most 4
+ * decimals reads back as d, then c * 10^4 is the integer M nearest d * 10^4
+ * (they differ by at most 10^4 * ulp(d) / 2 < 10^-4 below 1e8), so M is
+ * found by rounding; at M's fewest decimals no other decimal lies within
+ * d's rounding interval (narrower than 10^-4), so c is the shortest one
+ * that reads back, the digits Schubfach gives. That c reads back as d is
+ * checked exactly: M and 10^k are exact doubles and IEEE division rounds
+ * correctly, as reading the text would. */
+static size_t fmt_few_decimals(double d, char *o)
+{
+    static const double p10[] = {1, 10, 100, 1000, 10000};
+    static const uint32_t p10i[] = {1, 10, 100, 1000, 10000};
+    if (!(d < 1e8))
+        return 0;
+    double s = d * 1e4;
+    uint64_t m = (uint64_t)(s + 0.5);
+    if (fabs(s - (double)m) > 1e-3) /* cheap exit for longer decimals */
+        return 0;
+    int k = 4;
+    while (k > 0 && m % 10 == 0) {
+        m /= 10;
+        k--;
+    }
+    if (k == 0 || (double)m / p10[k] != d)
+        return 0;
+    size_t n = put_uint(m / p10i[k], o);
+    o[n++] = '.';
+    uint32_t frac = (uint32_t)(m % p10i[k]);
+    for (int i = k - 1; i >= 0; i--) {
+        o[n + (size_t)i] = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    n += (size_t)k;
+    o[n] = '\0';
+    return n;
+}
+
 size_t fg_fmt_num(double d, char buf[FG_NUM_BUF])
 {
     size_t len = 0;
@@ -61,13 +143,13 @@ size_t fg_fmt_num(double d, char buf[FG_NUM_BUF])
     /* Whole numbers below 2^53 (counts, tonnes, money) are their integer
      * digits: the same text as the general path, without its search. */
     if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
-        char t[24];
-        const char *dg = put_digits((uint64_t)d, t + sizeof t);
-        size_t k = (size_t)(t + sizeof t - dg);
-        memcpy(buf + len, dg, k);
+        size_t k = put_uint((uint64_t)d, buf + len);
         buf[len + k] = '\0';
         return len + k;
     }
+    size_t few = fmt_few_decimals(d, buf + len);
+    if (few)
+        return len + few;
     /* Shortest digits (Schubfach, numfmt.c) as value = 0.d1d2...dk * 10^n,
      * the form ECMAScript's Number::toString lays out. */
     uint64_t f;
@@ -121,19 +203,12 @@ size_t fg_fmt_num(double d, char buf[FG_NUM_BUF])
 
 size_t fg_fmt_int(int64_t v, char buf[FG_NUM_BUF])
 {
-    /* Digits from the end, working on the unsigned magnitude so INT64_MIN is fine. */
-    char t[24];
-    size_t k = 0;
+    /* The unsigned magnitude, so INT64_MIN is fine. */
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        t[k++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
     size_t len = 0;
     if (v < 0)
         buf[len++] = '-';
-    while (k)
-        buf[len++] = t[--k];
+    len += put_uint(u, buf + len);
     buf[len] = '\0';
     return len;
 }

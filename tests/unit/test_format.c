@@ -11,6 +11,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "runtime/format.h"
@@ -1001,6 +1002,61 @@ static void test_fmt_num_round_trip(void **state)
     }
 }
 
+/* The significant digits of text (a number as fg_fmt_num or printf's %e
+ * writes it): sign, point, exponent and leading/trailing zeros dropped. */
+static void sig_digits(const char *text, char *out)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && (n || *p != '0'))
+            out[n++] = *p;
+    while (n && out[n - 1] == '0')
+        n--;
+    out[n] = '\0';
+}
+
+/* Values with few decimals (the formatter's shortcut) and their neighbours
+ * (which must not take it) get the shortest digits that read back, the
+ * closest to the value: the fewest %.*e digits that strtod reads back. */
+static void test_fmt_num_few_decimals(void **state)
+{
+    (void)state;
+    static const double p10[] = {1, 10, 100, 1000, 10000, 100000, 1e6};
+    uint64_t s = 0x2545f4914f6cdd1dull;
+    for (int i = 0; i < 300000; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        int k = (int)(s % 7);
+        double d = (double)((s >> 8) % (uint64_t)(i % 3 ? 1e6 : 1e12)) / p10[k];
+        for (int step = (int)(s >> 60) % 3; step > 0; step--) /* a neighbour */
+            d = nextafter(d, s & 1 ? INFINITY : 0);
+        char got[FG_NUM_BUF], want[40], gd[40], wd[40];
+        fg_fmt_num(d, got);
+        int prec = 0;
+        do
+            snprintf(want, sizeof want, "%.*e", prec++, d);
+        while (strtod(want, NULL) != d);
+        sig_digits(got, gd);
+        sig_digits(want, wd);
+        if (strcmp(gd, wd) != 0 || strtod(got, NULL) != d)
+            fail_msg("%.17g formats as %s, shortest is %s", d, got, want);
+    }
+    char buf[FG_NUM_BUF];
+    const struct {
+        double d;
+        const char *text;
+    } fixed[] = {{23.4, "23.4"},           {0.05, "0.05"},
+                 {0.0001, "0.0001"},       {99999999.9999, "99999999.9999"},
+                 {1234.5678, "1234.5678"}, {0.1 + 0.2, "0.30000000000000004"},
+                 {-12.25, "-12.25"},       {100000000.5, "100000000.5"},
+                 {0.00001, "0.00001"}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        fg_fmt_num(fixed[i].d, buf);
+        assert_string_equal(buf, fixed[i].text);
+    }
+}
+
 static void test_fmt_int(void **state)
 {
     (void)state;
@@ -1013,6 +1069,36 @@ static void test_fmt_int(void **state)
     assert_string_equal(buf, "9223372036854775807");
     assert_int_equal(fg_fmt_int(INT64_MIN, buf), 20);
     assert_string_equal(buf, "-9223372036854775808");
+}
+
+/* Digit counts change at every power of ten: ints and whole nums around
+ * each one (and the extremes) against printf. */
+static void test_fmt_digit_counts(void **state)
+{
+    (void)state;
+    char got[FG_NUM_BUF], want[40];
+    int64_t p = 1;
+    for (int e = 0; e <= 18; e++, p *= 10) {
+        for (int64_t v = p - 2; v <= p + 1; v++) {
+            fg_fmt_int(v, got);
+            snprintf(want, sizeof want, "%lld", (long long)v);
+            assert_string_equal(got, want);
+            fg_fmt_int(-v, got);
+            snprintf(want, sizeof want, "%lld", (long long)-v);
+            assert_string_equal(got, want);
+            if (v >= 0 && v < 9007199254740992ll) {
+                fg_fmt_num((double)v, got);
+                snprintf(want, sizeof want, "%.0f", (double)v);
+                assert_string_equal(got, want);
+            }
+        }
+    }
+    fg_fmt_int(INT64_MAX, got);
+    assert_string_equal(got, "9223372036854775807");
+    fg_fmt_int(INT64_MIN, got);
+    assert_string_equal(got, "-9223372036854775808");
+    fg_fmt_num(9007199254740991.0, got);
+    assert_string_equal(got, "9007199254740991");
 }
 
 static void test_fmt_value(void **state)
@@ -1179,10 +1265,16 @@ static void test_parse_bool(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fmt_num_table),      cmocka_unit_test(test_fmt_num_spec_examples),
-        cmocka_unit_test(test_fmt_num_round_trip), cmocka_unit_test(test_fmt_int),
-        cmocka_unit_test(test_fmt_value),          cmocka_unit_test(test_parse_int),
-        cmocka_unit_test(test_parse_num),          cmocka_unit_test(test_parse_num_long),
+        cmocka_unit_test(test_fmt_num_table),
+        cmocka_unit_test(test_fmt_num_spec_examples),
+        cmocka_unit_test(test_fmt_num_round_trip),
+        cmocka_unit_test(test_fmt_num_few_decimals),
+        cmocka_unit_test(test_fmt_int),
+        cmocka_unit_test(test_fmt_digit_counts),
+        cmocka_unit_test(test_fmt_value),
+        cmocka_unit_test(test_parse_int),
+        cmocka_unit_test(test_parse_num),
+        cmocka_unit_test(test_parse_num_long),
         cmocka_unit_test(test_parse_bool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
