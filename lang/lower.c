@@ -8,6 +8,7 @@
  * reported no error; its only failure is running out of memory. */
 #include <string.h>
 
+#include "../runtime/format.h"
 #include "check_int.h"
 
 typedef struct lw {
@@ -94,55 +95,80 @@ static fg_ir *const_node(lw *w, fg_value v, fg_type t, fg_span sp)
 
 static fg_ir *lower(lw *w, fg_expr *e);
 
+/* The constant value of n, when it is a constant node. */
+static bool const_of(const fg_ir *n, fg_value *v)
+{
+    memset(v, 0, sizeof *v);
+    switch ((fg_op)n->op) {
+    case FG_IR_CONST_INT:
+        v->i = n->imm.i;
+        return true;
+    case FG_IR_CONST_NUM:
+        v->n = n->imm.n;
+        return true;
+    case FG_IR_CONST_BOOL:
+        v->b = n->imm.b;
+        return true;
+    case FG_IR_CONST_STR:
+        v->s = n->imm.s;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* An interpolated string becomes CONCAT of its parts; runs of text and
+ * constants (`{DUST_LIMIT}`) are formatted now, as output formats them,
+ * into one CONST_STR, so a string without per-row values is one constant. */
 static fg_ir *lower_str(lw *w, fg_expr *e)
 {
-    uint32_t nexpr = 0;
-    for (uint32_t i = 0; i < e->str.parts.n; i++)
-        nexpr += ((fg_strpart *)e->str.parts.items[i])->is_expr;
-    if (nexpr == 0) { /* plain string: one constant */
-        fg_strbuf sb;
-        fg_strbuf_init(&sb, w->ch->alloc);
-        for (uint32_t i = 0; i < e->str.parts.n; i++) {
-            fg_strpart *p = e->str.parts.items[i];
-            fg_strbuf_add(&sb, p->text.ptr, p->text.len);
-        }
-        fg_value v = {.s = {sb.data ? sb.data : "", (uint32_t)sb.len}};
-        fg_ir *n = sb.failed ? NULL : const_node(w, v, FG_T_STR, e->span);
-        fg_strbuf_free(&sb);
-        if (!n)
-            w->oom = true;
-        return n;
-    }
-    uint32_t nargs = 0;
-    for (uint32_t i = 0; i < e->str.parts.n; i++) {
-        fg_strpart *p = e->str.parts.items[i];
-        nargs += p->is_expr || p->text.len > 0;
-    }
-    fg_ir *n = node(w, FG_IR_CONCAT, FG_T_STR, e->span, nargs);
-    if (!n)
-        return NULL;
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < e->str.parts.n; i++) {
-        fg_strpart *p = e->str.parts.items[i];
-        fg_ir *a;
-        if (!p->is_expr) {
-            if (!p->text.len)
-                continue;
-            fg_value v = {.s = p->text};
-            a = const_node(w, v, FG_T_STR, p->span);
-        } else {
-            a = lower(w, p->expr);
+    uint32_t np = e->str.parts.n, nargs = 0;
+    fg_ir **args = lw_alloc(w, (np + 1) * sizeof *args);
+    fg_strbuf text;
+    fg_strbuf_init(&text, w->ch->alloc);
+    bool ok = args != NULL;
+    for (uint32_t i = 0; ok && i <= np; i++) {
+        fg_strpart *p = i < np ? e->str.parts.items[i] : NULL;
+        fg_ir *a = p && p->is_expr ? lower(w, p->expr) : NULL;
+        fg_value v;
+        if (p && p->is_expr && !a) {
+            ok = false;
+        } else if (p && !p->is_expr) {
+            fg_strbuf_add(&text, p->text.ptr, p->text.len);
+        } else if (a && const_of(a, &v)) {
+            fg_fmt_value(&text, a->type, v);
+        } else { /* a per-row value, or the end: the text so far is one part */
+            if (text.failed) {
+                ok = false;
+                break;
+            }
+            if (text.len || (!p && nargs == 0)) {
+                fg_value t = {.s = {text.data ? text.data : "", (uint32_t)text.len}};
+                ok = (args[nargs++] = const_node(w, t, FG_T_STR, p ? p->span : e->span)) != NULL;
+                text.len = 0;
+            }
             if (a && fg_type_base(a->type) != FG_T_STR) {
                 fg_ir *s = node(w, FG_IR_TO_STR, FG_T_STR, p->expr->span, 1);
                 if (s)
                     s->args[0] = a;
                 a = s;
+                ok = ok && a;
             }
+            if (a)
+                args[nargs++] = a;
         }
-        if (!a)
-            return NULL;
-        n->args[k++] = a;
     }
+    fg_strbuf_free(&text);
+    if (!ok) {
+        w->oom = true;
+        return NULL;
+    }
+    if (nargs == 1 && args[0]->op == FG_IR_CONST_STR)
+        return args[0];
+    fg_ir *n = node(w, FG_IR_CONCAT, FG_T_STR, e->span, nargs);
+    if (!n)
+        return NULL;
+    memcpy(n->args, args, nargs * sizeof *args);
     return n;
 }
 
