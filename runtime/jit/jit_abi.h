@@ -20,7 +20,7 @@
 #include "../engine.h"
 
 /* Bumped whenever fg_jit_ctx or an entry point changes (part of the cache key). */
-#define FG_JIT_ABI_VERSION 1
+#define FG_JIT_ABI_VERSION 2
 /* The exported batch function of a compiled policy: void NAME(fg_jit_ctx *). */
 #define FG_JIT_ENTRY_NAME "forge_policy_eval"
 
@@ -37,6 +37,7 @@ typedef struct fg_jit_ctx {
     fg_arena *scratch;              /* results->scratch */
     const fg_program *prog;
     const fg_results *res;
+    char *str_at, *str_end; /* room for strings generated code builds (in scratch) */
 } fg_jit_ctx;
 
 typedef void (*fg_jit_fn)(fg_jit_ctx *ctx);
@@ -54,12 +55,6 @@ void fg_jit_rt_rowerr(fg_jit_ctx *ctx, uint32_t row, int32_t kind, uint32_t file
 /* Built-in `id` (fg_builtin) over args[0..nargs): fg_builtin_table[id].fn. */
 int32_t fg_jit_rt_call(fg_jit_ctx *ctx, uint32_t row, uint32_t id, const fg_value *args,
                        uint32_t nargs, fg_value *out, uint32_t file, uint32_t start, uint32_t end);
-/* fg_rt_to_str of *v (of type `type`). */
-int32_t fg_jit_rt_to_str(fg_jit_ctx *ctx, uint32_t row, uint32_t type, const fg_value *v,
-                         fg_str *out, uint32_t file, uint32_t start, uint32_t end);
-/* fg_rt_concat of the strings args[0..nargs). */
-int32_t fg_jit_rt_concat(fg_jit_ctx *ctx, uint32_t row, const fg_value *args, uint32_t nargs,
-                         fg_str *out, uint32_t file, uint32_t start, uint32_t end);
 /* fg_rt_cmp_str: <0, 0, >0. */
 int32_t fg_jit_rt_cmp_str(const char *a, uint32_t alen, const char *b, uint32_t blen);
 /* No row of table `table` matches args: records FG_RE_NO_TABLE_ROW with its detail. */
@@ -67,8 +62,12 @@ int32_t fg_jit_rt_table_miss(fg_jit_ctx *ctx, uint32_t row, uint32_t table, cons
                              uint32_t file, uint32_t start, uint32_t end);
 /* The default message of the rule in `slot` (`rule NAME failed`). */
 int32_t fg_jit_rt_rule_msg(fg_jit_ctx *ctx, uint32_t row, uint32_t slot, fg_str *out);
-/* failed(): messages of the rules in slots below upto_slot. */
-int32_t fg_jit_rt_failed(fg_jit_ctx *ctx, uint32_t row, uint32_t upto_slot, fg_str *out,
-                         uint32_t file, uint32_t start, uint32_t end);
-
+/* Fresh string room of at least max bytes in the scratch arena, set as
+ * ctx->str_at .. str_end and returned; NULL, with FG_RE_OOM recorded at the
+ * span, when there is none (or max exceeds a string's 4 GiB limit). */
+char *fg_jit_rt_str_room(fg_jit_ctx *ctx, uint32_t row, uint64_t max, uint32_t file, uint32_t start,
+                         uint32_t end);
+/* fg_fmt_num / fg_fmt_int into dst (FG_NUM_BUF bytes of room): the length. */
+uint32_t fg_jit_rt_fmt_num(double v, char *dst);
+uint32_t fg_jit_rt_fmt_int(int64_t v, char *dst);
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../stdlib/builtins.h"
+#include "../format.h"
 #include "../rt.h"
 
 /* Records kind at the span, like the interpreter's vm_fail; returns kind. */
@@ -44,20 +45,6 @@ int32_t fg_jit_rt_call(fg_jit_ctx *ctx, uint32_t row, uint32_t id, const fg_valu
     return record(ctx, row, (int32_t)k, file, start, end);
 }
 
-int32_t fg_jit_rt_to_str(fg_jit_ctx *ctx, uint32_t row, uint32_t type, const fg_value *v,
-                         fg_str *out, uint32_t file, uint32_t start, uint32_t end)
-{
-    fg_rowerr_kind k = fg_rt_to_str(ctx->scratch, (fg_type)type, *v, out);
-    return record(ctx, row, (int32_t)k, file, start, end);
-}
-
-int32_t fg_jit_rt_concat(fg_jit_ctx *ctx, uint32_t row, const fg_value *args, uint32_t nargs,
-                         fg_str *out, uint32_t file, uint32_t start, uint32_t end)
-{
-    fg_rowerr_kind k = fg_rt_concat(ctx->scratch, args, nargs, out);
-    return record(ctx, row, (int32_t)k, file, start, end);
-}
-
 int32_t fg_jit_rt_cmp_str(const char *a, uint32_t alen, const char *b, uint32_t blen)
 {
     fg_str x = {a, alen}, y = {b, blen};
@@ -81,11 +68,31 @@ int32_t fg_jit_rt_rule_msg(fg_jit_ctx *ctx, uint32_t row, uint32_t slot, fg_str 
     return record(ctx, row, (int32_t)k, s->span.file, s->span.start, s->span.end);
 }
 
-int32_t fg_jit_rt_failed(fg_jit_ctx *ctx, uint32_t row, uint32_t upto_slot, fg_str *out,
-                         uint32_t file, uint32_t start, uint32_t end)
+/* Strings are built in rooms of this size (or of the one string, when larger). */
+#define STR_ROOM (64 * 1024)
+
+char *fg_jit_rt_str_room(fg_jit_ctx *ctx, uint32_t row, uint64_t max, uint32_t file, uint32_t start,
+                         uint32_t end)
 {
-    fg_rowerr_kind k = fg_rt_failed(ctx->scratch, ctx->prog, ctx->res, row, upto_slot, out);
-    return record(ctx, row, (int32_t)k, file, start, end);
+    size_t size = max > STR_ROOM ? (size_t)max : STR_ROOM;
+    char *p = max > UINT32_MAX ? NULL : fg_arena_alloc(ctx->scratch, size);
+    if (!p) {
+        record(ctx, row, FG_RE_OOM, file, start, end);
+        return NULL;
+    }
+    ctx->str_at = p;
+    ctx->str_end = p + size;
+    return p;
+}
+
+uint32_t fg_jit_rt_fmt_num(double v, char *dst)
+{
+    return (uint32_t)fg_fmt_num(v, dst);
+}
+
+uint32_t fg_jit_rt_fmt_int(int64_t v, char *dst)
+{
+    return (uint32_t)fg_fmt_int(v, dst);
 }
 
 const fg_jit_rt_symbol fg_jit_rt_symbols[] = {
@@ -93,9 +100,9 @@ const fg_jit_rt_symbol fg_jit_rt_symbols[] = {
     {                                                                                              \
 #name, (void (*)(void))name                                                                \
     }
-    SYM(fg_jit_rt_rowerr),   SYM(fg_jit_rt_call),    SYM(fg_jit_rt_to_str),
-    SYM(fg_jit_rt_concat),   SYM(fg_jit_rt_cmp_str), SYM(fg_jit_rt_table_miss),
-    SYM(fg_jit_rt_rule_msg), SYM(fg_jit_rt_failed),  SYM(memcmp),
+    SYM(fg_jit_rt_rowerr),     SYM(fg_jit_rt_call),     SYM(fg_jit_rt_cmp_str),
+    SYM(fg_jit_rt_table_miss), SYM(fg_jit_rt_rule_msg), SYM(fg_jit_rt_str_room),
+    SYM(fg_jit_rt_fmt_num),    SYM(fg_jit_rt_fmt_int),  SYM(memcmp),
 #undef SYM
 };
 const uint32_t fg_jit_rt_nsymbols = sizeof fg_jit_rt_symbols / sizeof fg_jit_rt_symbols[0];

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../../stdlib/builtins.h"
+#include "../format.h"
 #include "jitmod_int.h"
 
 _Static_assert(sizeof(bool) == 1, "generated code loads bool as i8");
@@ -68,11 +69,11 @@ typedef struct cg {
     LLVMBuilderRef b;  /* the code being generated */
     LLVMBuilderRef hb; /* hoisting: allocas and loads before a block's terminator */
     LLVMTypeRef t_void, t_i1, t_i8, t_i32, t_i64, t_dbl, t_ptr;
-    cg_rt rt_memcmp, rt_rowerr, rt_call, rt_to_str, rt_concat, rt_cmp_str, rt_table_miss,
-        rt_rule_msg, rt_failed;
+    cg_rt rt_memcmp, rt_rowerr, rt_call, rt_cmp_str, rt_table_miss, rt_rule_msg, rt_str_room,
+        rt_fmt_num, rt_fmt_int;
     LLVMValueRef *fns, *tables;
     LLVMTypeRef *fn_types, *table_types;
-    LLVMValueRef empty_str;
+    LLVMValueRef empty_str, true_str, false_str, sep_str; /* "", "true", "false", "; " */
     uint32_t nstrs;
 
     /* the function being generated */
@@ -85,11 +86,13 @@ typedef struct cg {
     bool in_row;
     LLVMValueRef inputs_term; /* per-row input loads go before it */
     LLVMValueRef cols, misses;
+    LLVMValueRef cap, msgs; /* results stride (i64), rule messages */
     LLVMValueRef *col_base, *miss_base;
     cg_val *inputs;
     bool *input_done;
     cg_val *slots;
     uint32_t cur_slot;
+    bool uses_failed; /* some slot calls failed() */
 } cg;
 
 static bool cg_expr(cg *g, const fg_ir *n, cg_val *out);
@@ -215,14 +218,10 @@ static void load_payload(LLVMBuilderRef b, cg *g, LLVMValueRef p, fg_type t, uin
     }
 }
 
-/* A private constant holding the bytes of s. */
-static LLVMValueRef str_const(cg *g, fg_str s)
+/* A private constant named name holding the len bytes at s. */
+static LLVMValueRef named_const(cg *g, const char *s, uint32_t len, const char *name)
 {
-    if (s.len == 0)
-        return g->empty_str;
-    LLVMValueRef init = LLVMConstStringInContext2(g->c, s.ptr, s.len, 1);
-    char name[32];
-    snprintf(name, sizeof name, "str.%u", g->nstrs++);
+    LLVMValueRef init = LLVMConstStringInContext2(g->c, s, len, 1);
     LLVMValueRef gv = LLVMAddGlobal(g->m, LLVMTypeOf(init), name);
     LLVMSetInitializer(gv, init);
     LLVMSetGlobalConstant(gv, 1);
@@ -230,6 +229,16 @@ static LLVMValueRef str_const(cg *g, fg_str s)
     LLVMSetUnnamedAddress(gv, LLVMGlobalUnnamedAddr);
     LLVMSetAlignment(gv, 1);
     return gv;
+}
+
+/* A private constant holding the bytes of s. */
+static LLVMValueRef str_const(cg *g, fg_str s)
+{
+    if (s.len == 0)
+        return g->empty_str;
+    char name[32];
+    snprintf(name, sizeof name, "str.%u", g->nstrs++);
+    return named_const(g, s.ptr, s.len, name);
 }
 
 static void const_value(cg *g, fg_type t, fg_value v, cg_val *out)
@@ -704,32 +713,299 @@ static bool cg_in(cg *g, const fg_ir *n, cg_val *out)
     return join(g, FG_T_BOOL, k, vals, from, out, "in");
 }
 
-static bool cg_to_str(cg *g, const fg_ir *n, cg_val *out)
+/* ---- strings: built in place ----
+ * Interpolation (CONCAT of constant text and TO_STR parts), a lone TO_STR
+ * and failed() write their bytes straight into the batch's string room
+ * (ctx->str_at .. str_end, memory of the scratch arena), back to back:
+ * constant text as inline stores, numbers through fg_fmt_num/fg_fmt_int
+ * (the formatter output uses), the rest with memcpy. The bytes are those
+ * of rt.c's fg_rt_to_str, fg_rt_concat and fg_rt_failed, without their
+ * intermediate strings. */
+
+/* Room for at most `max` bytes (i64) at ctx->str_at, refilled by the entry
+ * point when short; abandons the row (FG_RE_OOM, recorded by the entry
+ * point at sp) when there is none. */
+static LLVMValueRef str_reserve(cg *g, LLVMValueRef max, fg_span sp)
 {
-    cg_val a;
-    if (!cg_expr(g, n->args[0], &a))
-        return false;
-    LLVMValueRef v = cg_alloca(g, VAL_SIZE, "val");
-    store_value(g, v, &a, n->args[0]->type);
-    LLVMValueRef s = cg_alloca(g, STR_SIZE, "str");
-    LLVMValueRef args[8] = {g->ctx, g->row, c32(g, n->args[0]->type), v, s};
-    span_args(g, n->span, args + 5);
-    check_kind(g, LLVMBuildCall2(g->b, g->rt_to_str.type, g->rt_to_str.fn, args, 8, ""));
-    load_payload(g->b, g, s, FG_T_STR, STR_LEN, out, "text");
+    LLVMValueRef cur = load_at(g->b, g, g->t_ptr, g->ctx, offsetof(fg_jit_ctx, str_at), "str.at");
+    LLVMValueRef end = load_at(g->b, g, g->t_ptr, g->ctx, offsetof(fg_jit_ctx, str_end), "str.end");
+    LLVMValueRef room = LLVMBuildSub(g->b, LLVMBuildPtrToInt(g->b, end, g->t_i64, ""),
+                                     LLVMBuildPtrToInt(g->b, cur, g->t_i64, ""), "room");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(g->b);
+    LLVMBasicBlockRef refill = block(g, "str.refill"), ok = block(g, "str.ok");
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULE, max, room, ""), ok, refill);
+    LLVMPositionBuilderAtEnd(g->b, refill);
+    LLVMValueRef args[6] = {g->ctx, g->row, max};
+    span_args(g, sp, args + 3);
+    LLVMValueRef fresh =
+        LLVMBuildCall2(g->b, g->rt_str_room.type, g->rt_str_room.fn, args, 6, "str.fresh");
+    LLVMBasicBlockRef refilled = block(g, "str.refilled");
+    LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, fresh, ""), g->fail, refilled);
+    LLVMPositionBuilderAtEnd(g->b, refilled);
+    LLVMBuildBr(g->b, ok);
+    LLVMPositionBuilderAtEnd(g->b, ok);
+    LLVMValueRef p = LLVMBuildPhi(g->b, g->t_ptr, "buf");
+    LLVMValueRef in[] = {cur, fresh};
+    LLVMBasicBlockRef blocks[] = {from, refilled};
+    LLVMAddIncoming(p, in, blocks, 2);
+    return p;
+}
+
+/* The string at p took len bytes (i64): the result; the room now starts
+ * after it. */
+static void str_commit(cg *g, LLVMValueRef p, LLVMValueRef len, cg_val *out)
+{
+    store_at(g, at(g->b, g, p, len, "str.next"), g->ctx, offsetof(fg_jit_ctx, str_at));
+    out->v = p;
+    out->len = LLVMBuildTrunc(g->b, len, g->t_i32, "");
+    out->missing = NULL;
+}
+
+/* Copies len (i64) bytes from src to p + pos; the new pos. A constant len
+ * becomes a few stores. */
+static LLVMValueRef put_bytes(cg *g, LLVMValueRef p, LLVMValueRef pos, LLVMValueRef src,
+                              LLVMValueRef len)
+{
+    LLVMBuildMemCpy(g->b, at(g->b, g, p, pos, ""), 1, src, 1, len);
+    return LLVMBuildAdd(g->b, pos, len, "pos");
+}
+
+/* Most bytes a value of base type t formats to (fg_fmt_num and fg_fmt_int
+ * also write a terminating NUL inside FG_NUM_BUF; bools copy 5 bytes). */
+static LLVMValueRef text_bound(cg *g, const cg_val *v, fg_type t)
+{
+    switch (fg_type_base(t)) {
+    case FG_T_INT:
+    case FG_T_NUM:
+        return c64(g, FG_NUM_BUF);
+    case FG_T_BOOL:
+        return c64(g, 5);
+    default:
+        return LLVMBuildZExt(g->b, v->len, g->t_i64, "");
+    }
+}
+
+/* Appends the text of v (base type t) at p + pos as fg_rt_to_str makes it
+ * (nothing for a missing value); the new pos. */
+static LLVMValueRef put_text(cg *g, LLVMValueRef p, LLVMValueRef pos, const cg_val *v, fg_type t)
+{
+    LLVMBasicBlockRef skip = NULL, from = NULL, put = NULL;
+    if (v->missing && fg_type_base(t) != FG_T_STR) {
+        from = LLVMGetInsertBlock(g->b);
+        put = block(g, "text.put");
+        skip = block(g, "text.done");
+        LLVMBuildCondBr(g->b, v->missing, skip, put);
+        LLVMPositionBuilderAtEnd(g->b, put);
+    }
+    LLVMValueRef dst = at(g->b, g, p, pos, ""), n = NULL, np = pos;
+    switch (fg_type_base(t)) {
+    case FG_T_INT:
+    case FG_T_NUM: {
+        cg_rt *f = fg_type_base(t) == FG_T_INT ? &g->rt_fmt_int : &g->rt_fmt_num;
+        LLVMValueRef args[] = {v->v, dst};
+        n = LLVMBuildCall2(g->b, f->type, f->fn, args, 2, "digits");
+        np = LLVMBuildAdd(g->b, pos, LLVMBuildZExt(g->b, n, g->t_i64, ""), "pos");
+        break;
+    }
+    case FG_T_BOOL: { /* "true" or "false": 5 bytes copied, 4 or 5 kept */
+        LLVMValueRef s = LLVMBuildSelect(g->b, v->v, g->true_str, g->false_str, "");
+        LLVMBuildMemCpy(g->b, dst, 1, s, 1, c64(g, 5));
+        np = LLVMBuildAdd(g->b, pos, LLVMBuildSelect(g->b, v->v, c64(g, 4), c64(g, 5), ""), "pos");
+        break;
+    }
+    default: /* a string is its own text; concat copies its bytes as they are */
+        np = put_bytes(g, p, pos, v->v, LLVMBuildZExt(g->b, v->len, g->t_i64, ""));
+        break;
+    }
+    if (!skip)
+        return np;
+    LLVMBasicBlockRef put_end = LLVMGetInsertBlock(g->b);
+    LLVMBuildBr(g->b, skip);
+    LLVMPositionBuilderAtEnd(g->b, skip);
+    LLVMValueRef phi = LLVMBuildPhi(g->b, g->t_i64, "pos");
+    LLVMValueRef in[] = {pos, np};
+    LLVMBasicBlockRef blocks[] = {from, put_end};
+    LLVMAddIncoming(phi, in, blocks, 2);
+    return phi;
+}
+
+/* Writes the texts of the k values v (of types t) one after another in the
+ * room; with sep, after a "; " that is not part of the result (see
+ * rule_message). */
+static void build_text(cg *g, fg_span sp, const cg_val *v, const fg_type *t, uint32_t k, bool sep,
+                       cg_val *out)
+{
+    LLVMValueRef max = c64(g, sep ? 2 : 0);
+    for (uint32_t i = 0; i < k; i++)
+        max = LLVMBuildAdd(g->b, max, text_bound(g, &v[i], t[i]), "");
+    LLVMValueRef p = str_reserve(g, max, sp), pos = c64(g, 0);
+    if (sep)
+        pos = put_bytes(g, p, pos, g->sep_str, c64(g, 2));
+    for (uint32_t i = 0; i < k; i++)
+        pos = put_text(g, p, pos, &v[i], t[i]);
+    str_commit(g, p, pos, out);
+    if (sep) {
+        out->v = at(g->b, g, p, c64(g, 2), "");
+        out->len = LLVMBuildSub(g->b, out->len, c32(g, 2), "");
+    }
+}
+
+/* build_text of k parts: each a string, or a TO_STR whose operand is
+ * formatted in place. */
+static bool build_parts(cg *g, const fg_ir *n, const fg_ir *const *parts, uint32_t k, bool sep,
+                        cg_val *out)
+{
+    cg_val *v = fg_arena_alloc(&g->ar, (size_t)(k + 1) * sizeof *v);
+    fg_type *t = fg_arena_alloc(&g->ar, (size_t)(k + 1) * sizeof *t);
+    if (!v || !t)
+        return cg_fail(g, n, "out of memory");
+    for (uint32_t i = 0; i < k; i++) {
+        const fg_ir *a = parts[i]->op == FG_IR_TO_STR ? parts[i]->args[0] : parts[i];
+        if (!cg_expr(g, a, &v[i]))
+            return false;
+        t[i] = a->type;
+    }
+    build_text(g, n->span, v, t, k, sep, out);
     return true;
 }
 
-static bool cg_concat(cg *g, const fg_ir *n, cg_val *out)
+/* CONCAT, or a lone TO_STR (a one-part concatenation). */
+static bool cg_build_str(cg *g, const fg_ir *n, cg_val *out)
 {
-    cg_val *a;
-    if (!eval_args(g, n, &a))
+    bool lone = n->op == FG_IR_TO_STR;
+    const fg_ir *const *parts = lone ? &n : (const fg_ir *const *)n->args;
+    if (!build_parts(g, n, parts, lone ? 1 : n->nargs, false, out))
         return false;
-    LLVMValueRef arr = value_array(g, (const fg_ir *const *)n->args, a, n->nargs, NULL);
-    LLVMValueRef s = cg_alloca(g, STR_SIZE, "str");
-    LLVMValueRef args[8] = {g->ctx, g->row, arr, c32(g, n->nargs), s};
-    span_args(g, n->span, args + 5);
-    check_kind(g, LLVMBuildCall2(g->b, g->rt_concat.type, g->rt_concat.fn, args, 8, ""));
-    load_payload(g->b, g, s, FG_T_STR, STR_LEN, out, "concat");
+    set_name(out->v, lone ? "text" : "concat");
+    return true;
+}
+
+/* The message of the failed rule in slot s (`rule NAME failed` when it has
+ * none: fg_jit_rt_rule_msg). When the policy calls failed(), it is built
+ * in the room after a "; ": failed rules' messages built back to back then
+ * already read as their join, and failed() takes that slice. */
+static bool rule_message(cg *g, uint32_t s, cg_val *out)
+{
+    const fg_slot *slot = &g->prog->slots[s];
+    const fg_ir *msg = slot->message;
+    if (msg && !g->uses_failed)
+        return cg_expr(g, msg, out);
+    if (msg) {
+        bool concat = msg->op == FG_IR_CONCAT;
+        const fg_ir *const *parts = concat ? (const fg_ir *const *)msg->args : &msg;
+        return build_parts(g, msg, parts, concat ? msg->nargs : 1, true, out);
+    }
+    LLVMValueRef tmp = cg_alloca(g, STR_SIZE, "default.message");
+    LLVMValueRef args[] = {g->ctx, g->row, c32(g, s), tmp};
+    check_kind(g, LLVMBuildCall2(g->b, g->rt_rule_msg.type, g->rt_rule_msg.fn, args, 4, ""));
+    load_payload(g->b, g, tmp, FG_T_STR, STR_LEN, out, "message");
+    if (g->uses_failed) {
+        cg_val text = *out;
+        fg_type t = FG_T_STR;
+        build_text(g, slot->span, &text, &t, 1, true, out);
+    }
+    return true;
+}
+
+/* failed(): the messages of the rules computed before this slot that hold
+ * a present false, in rule order, joined by "; " (fg_rt_failed). None or
+ * one failed rule: that message (or ""), shared. Several whose messages lie
+ * back to back, each after its "; " (rule_message): the slice from the
+ * first to the end of the last. Otherwise they are copied: a rule that did
+ * not fail has the empty message, so the joined length is the sum of all
+ * messages plus the separators. */
+static bool cg_failed(cg *g, const fg_ir *n, cg_val *out)
+{
+    uint32_t nr = g->prog->nrules;
+    LLVMValueRef *f = fg_arena_alloc(&g->ar, (size_t)(nr + 1) * sizeof *f);
+    cg_val *m = fg_arena_alloc(&g->ar, (size_t)(nr + 1) * sizeof *m);
+    if (!f || !m)
+        return cg_fail(g, n, "out of memory");
+    LLVMValueRef count = c64(g, 0), total = c64(g, 0), one = g->empty_str, one_len = c32(g, 0);
+    LLVMValueRef started = cbool(g, false), adjacent = cbool(g, true);
+    LLVMValueRef last_end = LLVMConstNull(g->t_ptr);
+    uint32_t k = 0;
+    for (uint32_t r = 0; r < nr; r++) {
+        uint32_t s = g->prog->rule_slots[r];
+        if (s >= g->cur_slot)
+            continue;
+        const cg_val *v = &g->slots[s];
+        f[k] = LLVMBuildNot(g->b, v->v, "");
+        if (v->missing)
+            f[k] = LLVMBuildAnd(g->b, f[k], LLVMBuildNot(g->b, v->missing, ""), "");
+        LLVMValueRef idx =
+            LLVMBuildAdd(g->b, LLVMBuildMul(g->b, c64(g, r), g->cap, ""), g->row64, "");
+        LLVMValueRef msg = at(g->b, g, g->msgs, LLVMBuildMul(g->b, idx, c64(g, STR_SIZE), ""), "");
+        load_payload(g->b, g, msg, FG_T_STR, STR_LEN, &m[k], "message");
+        LLVMValueRef len64 = LLVMBuildZExt(g->b, m[k].len, g->t_i64, "");
+        count = LLVMBuildAdd(g->b, count, LLVMBuildZExt(g->b, f[k], g->t_i64, ""), "");
+        total = LLVMBuildAdd(g->b, total, len64, "");
+        one = LLVMBuildSelect(g->b, f[k], m[k].v, one, "");
+        one_len = LLVMBuildSelect(g->b, f[k], m[k].len, one_len, "");
+        /* a later failed message must start 2 bytes ("; ") after the last */
+        LLVMValueRef two = c64(g, 2);
+        LLVMValueRef want = LLVMBuildGEP2(g->b, g->t_i8, last_end, &two, 1, "");
+        LLVMValueRef here = LLVMBuildICmp(g->b, LLVMIntEQ, m[k].v, want, "");
+        LLVMValueRef check = LLVMBuildAnd(g->b, f[k], started, "");
+        adjacent = LLVMBuildSelect(g->b, check, LLVMBuildAnd(g->b, adjacent, here, ""), adjacent,
+                                   "adjacent");
+        LLVMValueRef end = LLVMBuildGEP2(g->b, g->t_i8, m[k].v, &len64, 1, "");
+        last_end = LLVMBuildSelect(g->b, f[k], end, last_end, "");
+        started = LLVMBuildOr(g->b, started, f[k], "");
+        k++;
+    }
+    LLVMBasicBlockRef shared = LLVMGetInsertBlock(g->b);
+    LLVMBasicBlockRef several = block(g, "failed.several"), copy = block(g, "failed.copy");
+    LLVMBasicBlockRef slice_b = block(g, "failed.slice"), end = block(g, "failed.end");
+    LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, count, c64(g, 1), ""), several, end);
+    LLVMPositionBuilderAtEnd(g->b, several);
+    LLVMValueRef seps = LLVMBuildShl(g->b, LLVMBuildSub(g->b, count, c64(g, 1), ""), c64(g, 1), "");
+    LLVMValueRef joined_len = LLVMBuildAdd(g->b, total, seps, "");
+    LLVMBuildCondBr(g->b, adjacent, slice_b, copy);
+
+    /* back to back: from the first failed message to the end of the last */
+    LLVMPositionBuilderAtEnd(g->b, slice_b);
+    LLVMValueRef neg = LLVMBuildNeg(g->b, joined_len, "");
+    LLVMValueRef first = LLVMBuildGEP2(g->b, g->t_i8, last_end, &neg, 1, "failed.first");
+    LLVMValueRef slice_len = LLVMBuildTrunc(g->b, joined_len, g->t_i32, "");
+    LLVMBuildBr(g->b, end);
+
+    LLVMPositionBuilderAtEnd(g->b, copy);
+    LLVMValueRef p = str_reserve(g, joined_len, n->span), pos = c64(g, 0);
+    LLVMValueRef put_any = cbool(g, false);
+    for (uint32_t i = 0; i < k; i++) {
+        LLVMBasicBlockRef skip_from = LLVMGetInsertBlock(g->b);
+        LLVMBasicBlockRef put = block(g, "failed.put"), next = block(g, "failed.next");
+        LLVMBuildCondBr(g->b, f[i], put, next);
+        LLVMPositionBuilderAtEnd(g->b, put);
+        /* "; " before every message but the first: stored always (the
+         * reservation has room), kept only after one */
+        LLVMBuildMemCpy(g->b, at(g->b, g, p, pos, ""), 1, g->sep_str, 1, c64(g, 2));
+        LLVMValueRef np =
+            LLVMBuildAdd(g->b, pos, LLVMBuildSelect(g->b, put_any, c64(g, 2), c64(g, 0), ""), "");
+        np = put_bytes(g, p, np, m[i].v, LLVMBuildZExt(g->b, m[i].len, g->t_i64, ""));
+        LLVMBuildBr(g->b, next);
+        LLVMPositionBuilderAtEnd(g->b, next);
+        LLVMBasicBlockRef from[] = {skip_from, put};
+        LLVMValueRef pos_in[] = {pos, np}, any_in[] = {put_any, cbool(g, true)};
+        pos = LLVMBuildPhi(g->b, g->t_i64, "pos");
+        LLVMAddIncoming(pos, pos_in, from, 2);
+        put_any = LLVMBuildPhi(g->b, g->t_i1, "");
+        LLVMAddIncoming(put_any, any_in, from, 2);
+    }
+    cg_val joined;
+    str_commit(g, p, pos, &joined);
+    LLVMBasicBlockRef copy_end = LLVMGetInsertBlock(g->b);
+    LLVMBuildBr(g->b, end);
+
+    LLVMPositionBuilderAtEnd(g->b, end);
+    LLVMBasicBlockRef from[] = {shared, slice_b, copy_end};
+    LLVMValueRef v_in[] = {one, first, joined.v}, len_in[] = {one_len, slice_len, joined.len};
+    out->v = LLVMBuildPhi(g->b, g->t_ptr, "failed");
+    LLVMAddIncoming(out->v, v_in, from, 3);
+    out->len = LLVMBuildPhi(g->b, g->t_i32, "");
+    LLVMAddIncoming(out->len, len_in, from, 3);
+    out->missing = NULL;
     return true;
 }
 
@@ -739,14 +1015,8 @@ static bool cg_failed_ops(cg *g, const fg_ir *n, cg_val *out)
         return cg_fail(g, n, "failed() outside a row");
     out->len = NULL;
     out->missing = NULL;
-    if (n->op == FG_IR_FAILED) {
-        LLVMValueRef s = cg_alloca(g, STR_SIZE, "str");
-        LLVMValueRef args[7] = {g->ctx, g->row, c32(g, g->cur_slot), s};
-        span_args(g, n->span, args + 4);
-        check_kind(g, LLVMBuildCall2(g->b, g->rt_failed.type, g->rt_failed.fn, args, 7, ""));
-        load_payload(g->b, g, s, FG_T_STR, STR_LEN, out, "failed");
-        return true;
-    }
+    if (n->op == FG_IR_FAILED)
+        return cg_failed(g, n, out);
     /* failed_count(): rules in earlier slots that hold a present false */
     LLVMValueRef count = c64(g, 0);
     for (uint32_t r = 0; r < g->prog->nrules; r++) {
@@ -899,9 +1169,8 @@ static bool cg_expr(cg *g, const fg_ir *n, cg_val *out)
                              t->param_types, t->nparams, t->result, out);
     }
     case FG_IR_TO_STR:
-        return cg_to_str(g, n, out);
     case FG_IR_CONCAT:
-        return cg_concat(g, n, out);
+        return cg_build_str(g, n, out);
     case FG_IR_FAILED:
     case FG_IR_FAILED_COUNT:
         return cg_failed_ops(g, n, out);
@@ -1148,16 +1417,11 @@ static bool gen_slot(cg *g, uint32_t s, LLVMValueRef vals, LLVMValueRef msgs, LL
     LLVMBasicBlockRef fmsg = block(g, "rule.message"), next = block(g, "rule.done");
     LLVMBuildCondBr(g->b, failed, fmsg, next);
     LLVMPositionBuilderAtEnd(g->b, fmsg);
-    if (slot->message) {
-        cg_val m;
-        if (!cg_expr(g, slot->message, &m))
-            return false;
-        store_at(g, m.v, msg, 0);
-        store_at(g, m.len, msg, STR_LEN);
-    } else {
-        LLVMValueRef args[] = {g->ctx, g->row, c32(g, s), msg};
-        check_kind(g, LLVMBuildCall2(g->b, g->rt_rule_msg.type, g->rt_rule_msg.fn, args, 4, ""));
-    }
+    cg_val m;
+    if (!rule_message(g, s, &m))
+        return false;
+    store_at(g, m.v, msg, 0);
+    store_at(g, m.len, msg, STR_LEN);
     LLVMBuildBr(g->b, next);
     LLVMPositionBuilderAtEnd(g->b, next);
     return true;
@@ -1166,6 +1430,17 @@ static bool gen_slot(cg *g, uint32_t s, LLVMValueRef vals, LLVMValueRef msgs, LL
 static LLVMValueRef ctx_field(cg *g, LLVMTypeRef t, size_t off, const char *name)
 {
     return load_at(g->b, g, t, g->ctx, off, name);
+}
+
+/* Whether n calls failed(). */
+static bool calls_failed(const fg_ir *n)
+{
+    if (n->op == FG_IR_FAILED)
+        return true;
+    for (uint32_t i = 0; i < n->nargs; i++)
+        if (calls_failed(n->args[i]))
+            return true;
+    return false;
 }
 
 static bool gen_batch_fn(cg *g)
@@ -1177,6 +1452,8 @@ static bool gen_batch_fn(cg *g)
     g->fn = f;
     g->ctx = LLVMGetParam(f, 0);
     LLVMSetValueName2(g->ctx, "ctx", 3);
+    for (uint32_t s = 0; s < p->nslots; s++)
+        g->uses_failed |= calls_failed(p->slots[s].expr);
     g->params = NULL;
 
     LLVMBasicBlockRef entry = block(g, "entry"), loop = block(g, "loop"), check = block(g, "row");
@@ -1194,6 +1471,8 @@ static bool gen_batch_fn(cg *g)
     g->misses = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, col_missing), "missing");
     LLVMValueRef vals = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, vals), "vals");
     LLVMValueRef msgs = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, rule_msgs), "rule_msgs");
+    g->cap = cap;
+    g->msgs = msgs;
     LLVMValueRef errs = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, err), "errs");
     g->entry_term = LLVMBuildBr(g->b, loop);
 
@@ -1268,10 +1547,6 @@ static void declare_runtime(cg *g)
     g->rt_rowerr = declare_rt(g, "fg_jit_rt_rowerr", g->t_void, rowerr, 6);
     LLVMTypeRef call[] = {P, I, I, P, I, P, I, I, I};
     g->rt_call = declare_rt(g, "fg_jit_rt_call", I, call, 9);
-    LLVMTypeRef to_str[] = {P, I, I, P, P, I, I, I};
-    g->rt_to_str = declare_rt(g, "fg_jit_rt_to_str", I, to_str, 8);
-    LLVMTypeRef concat[] = {P, I, P, I, P, I, I, I};
-    g->rt_concat = declare_rt(g, "fg_jit_rt_concat", I, concat, 8);
     LLVMTypeRef memcmp_params[] = {P, P, g->t_i64};
     g->rt_memcmp = declare_rt(g, "memcmp", I, memcmp_params, 3);
     LLVMTypeRef cmp[] = {P, I, P, I};
@@ -1280,8 +1555,11 @@ static void declare_runtime(cg *g)
     g->rt_table_miss = declare_rt(g, "fg_jit_rt_table_miss", I, miss, 7);
     LLVMTypeRef rule[] = {P, I, I, P};
     g->rt_rule_msg = declare_rt(g, "fg_jit_rt_rule_msg", I, rule, 4);
-    LLVMTypeRef failed[] = {P, I, I, P, I, I, I};
-    g->rt_failed = declare_rt(g, "fg_jit_rt_failed", I, failed, 7);
+    LLVMTypeRef room[] = {P, I, g->t_i64, I, I, I};
+    g->rt_str_room = declare_rt(g, "fg_jit_rt_str_room", P, room, 6);
+    LLVMTypeRef fmt_num[] = {g->t_dbl, P}, fmt_int[] = {g->t_i64, P};
+    g->rt_fmt_num = declare_rt(g, "fg_jit_rt_fmt_num", I, fmt_num, 2);
+    g->rt_fmt_int = declare_rt(g, "fg_jit_rt_fmt_int", I, fmt_int, 2);
     /* cmp_str only reads memory: lets LLVM drop or merge repeated comparisons */
     LLVMAttributeRef ro =
         LLVMCreateEnumAttribute(g->c, LLVMGetEnumAttributeKindForName("nounwind", 8), 0);
@@ -1309,11 +1587,10 @@ bool fg_jit_codegen(const fg_program *prog, LLVMModuleRef m, fg_strbuf *err)
     bool ok = false;
 
     declare_runtime(&g);
-    LLVMValueRef init = LLVMConstStringInContext2(g.c, "", 0, 0);
-    g.empty_str = LLVMAddGlobal(m, LLVMTypeOf(init), "str.empty");
-    LLVMSetInitializer(g.empty_str, init);
-    LLVMSetGlobalConstant(g.empty_str, 1);
-    LLVMSetLinkage(g.empty_str, LLVMPrivateLinkage);
+    g.empty_str = named_const(&g, "", 1, "str.empty");
+    g.true_str = named_const(&g, "true", 5, "str.true"); /* with its NUL: 5 bytes, like false */
+    g.false_str = named_const(&g, "false", 5, "str.false");
+    g.sep_str = named_const(&g, "; ", 2, "str.sep");
 
     size_t nf = prog->nfns + 1, nt = prog->ntables + 1, ni = prog->ninputs + 1;
     g.fns = fg_arena_zalloc(&g.ar, nf * sizeof *g.fns);

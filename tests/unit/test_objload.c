@@ -259,9 +259,9 @@ static void dummy(void) {}
 
 /* Every runtime entry point resolved to a function that must not be called. */
 static const fg_objload_sym dummies[] = {
-    {"fg_jit_rt_rowerr", dummy},   {"fg_jit_rt_call", dummy},    {"fg_jit_rt_to_str", dummy},
-    {"fg_jit_rt_concat", dummy},   {"fg_jit_rt_cmp_str", dummy}, {"fg_jit_rt_table_miss", dummy},
-    {"fg_jit_rt_rule_msg", dummy}, {"fg_jit_rt_failed", dummy},
+    {"fg_jit_rt_rowerr", dummy},     {"fg_jit_rt_call", dummy},     {"fg_jit_rt_cmp_str", dummy},
+    {"fg_jit_rt_table_miss", dummy}, {"fg_jit_rt_rule_msg", dummy}, {"fg_jit_rt_str_room", dummy},
+    {"fg_jit_rt_fmt_num", dummy},    {"fg_jit_rt_fmt_int", dummy},
 };
 #define NDUMMIES (uint32_t)(sizeof dummies / sizeof dummies[0])
 
