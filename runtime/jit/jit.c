@@ -120,7 +120,15 @@ fg_jit *fg_jit_compile(const fg_allocator *alloc, const fg_program *prog,
         fg_jit_cache_load(&j->alloc, opts ? opts->cache_dir : NULL, &key, &obj, &len)) {
         j->from_cache = true;
         ok = map_code(j, obj, len, true, opts, err);
-    } else {
+        if (!ok) { /* intact but unusable (a build with other runtime entry
+                      points wrote it): stale, compiled afresh and replaced */
+            fg_strbuf_clear(err);
+            fg_free(&j->alloc, obj);
+            obj = NULL;
+            j->from_cache = false;
+        }
+    }
+    if (!ok) {
         if (!need_module(j, opts, err) || !j->mod.api->compile(&j->alloc, prog, &obj, &len, err))
             goto done;
         if (use_cache) /* best effort: a cache that cannot be written is no cache */

@@ -193,6 +193,17 @@ static void unload(fg_jitmod_lljit *jit)
         LLVMConsumeError(e);
 }
 
+/* ORC reports some failures (say, an undefined symbol) to its session
+ * instead of the failing call, and by default prints them: they are kept
+ * in ctx (an fg_strbuf) while loading, dropped after. */
+static void session_error(void *ctx, LLVMErrorRef e)
+{
+    char *msg = LLVMGetErrorMessage(e);
+    if (ctx && !((fg_strbuf *)ctx)->len)
+        fg_strbuf_adds(ctx, msg);
+    LLVMDisposeErrorMessage(msg);
+}
+
 /* A new LLJIT with syms defined by address and obj added; the handle is
  * the LLJIT itself. */
 static fg_jitmod_lljit *load(const char *obj, size_t len, const fg_jit_rt_symbol *syms,
@@ -205,6 +216,10 @@ static fg_jitmod_lljit *load(const char *obj, size_t len, const fg_jit_rt_symbol
     LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
     if (!llvm_ok(LLVMOrcCreateLLJIT(&lljit, builder), "cannot create the LLVM JIT", err))
         return NULL;
+    LLVMOrcExecutionSessionRef es = LLVMOrcLLJITGetExecutionSession(lljit);
+    fg_strbuf reported;
+    fg_strbuf_init(&reported, NULL);
+    LLVMOrcExecutionSessionSetErrorReporter(es, session_error, &reported);
     LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(lljit);
     map = fg_calloc(NULL, nsyms ? nsyms : 1, sizeof *map);
     if (!map) {
@@ -229,11 +244,16 @@ static fg_jitmod_lljit *load(const char *obj, size_t len, const fg_jit_rt_symbol
                  "cannot link the policy object", err))
         goto fail;
     fg_free(NULL, map);
+    LLVMOrcExecutionSessionSetErrorReporter(es, session_error, NULL);
+    fg_strbuf_free(&reported);
     *entry = (fg_jit_fn)(uintptr_t)addr;
     return (fg_jitmod_lljit *)lljit;
 fail:
+    if (reported.len)
+        fg_strbuf_printf(err, " (%s)", reported.data);
     fg_free(NULL, map);
     unload((fg_jitmod_lljit *)lljit);
+    fg_strbuf_free(&reported);
     return NULL;
 }
 

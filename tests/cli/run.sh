@@ -156,5 +156,37 @@ same "report csv when not a tty" "$T/out" 'decision,firms,total
 high,2,45
 low,1,2.5'
 
+# --- a stale code-cache entry (intact, but calling runtime entry points
+# this build lacks, as one from another build would) is compiled afresh,
+# with the same output and nothing extra on stderr ---
+printf 'input {\n  id : str key\n  x  : num\n}\nrule pos: x > 0 else "x is {x}"\noutput why = failed()\n' >"$T/stale.fp"
+printf 'id,x\na,1\nb,-2.5\n' >"$T/stale.csv"
+STALE_WANT='id,why
+a,
+b,x is -2.5'
+if "$BIN" eval "$T/stale.fp" "$T/stale.csv" --engine jit --no-cache >/dev/null 2>&1; then
+    XDG_CACHE_HOME=$T/cache "$BIN" eval "$T/stale.fp" "$T/stale.csv" --engine jit >/dev/null 2>&1
+    entry=$(find "$T/cache" -type f | head -1)
+    if [ -n "$entry" ] && python3 - "$entry" <<'PY'; then
+import sys
+path = sys.argv[1]
+b = bytearray(open(path, "rb").read())
+if b[:-8].count(b"fg_jit_rt_") == 0:
+    sys.exit(1)
+body = b[:-8].replace(b"fg_jit_rt_", b"fg_jit_XX_")
+h = 0xcbf29ce484222325
+for x in body:  # FNV-1a of all before the checksum (jit_cache.c)
+    h = ((h ^ x) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+open(path, "wb").write(body + h.to_bytes(8, sys.byteorder))
+PY
+        expect_rc "stale cache entry" 0 env XDG_CACHE_HOME="$T/cache" \
+            "$BIN" eval "$T/stale.fp" "$T/stale.csv" --engine jit
+        same "stale cache entry: output" "$T/out" "$STALE_WANT"
+        same "stale cache entry: stderr" "$T/err" "forgec: 2 rows read, 2 evaluated, 0 in error"
+    else
+        bad "stale cache entry: could not make one"
+    fi
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

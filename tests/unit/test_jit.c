@@ -312,6 +312,36 @@ static void check_runs(const fg_program *p, fg_jit *j)
     fg_batch_free(&b);
 }
 
+/* Renames every runtime entry point the cached object at path calls
+ * (fg_jit_rt_* -> fg_jit_XX_*) and rewrites the entry's checksum (FNV-1a
+ * of all bytes before it, jit_cache.c), so only the symbols are wrong. */
+static void rewrite_stale(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static unsigned char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    assert_true(n > 8 && n < sizeof buf);
+    int renamed = 0;
+    for (size_t i = 0; i + 10 <= n - 8; i++)
+        if (memcmp(buf + i, "fg_jit_rt_", 10) == 0) {
+            memcpy(buf + i + 7, "XX", 2);
+            renamed++;
+        }
+    assert_true(renamed > 0);
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n - 8; i++) {
+        h ^= buf[i];
+        h *= 0x100000001b3ull;
+    }
+    memcpy(buf + n - 8, &h, 8);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+}
+
 static void test_cache(void **state)
 {
     (void)state;
@@ -358,6 +388,17 @@ static void test_cache(void **state)
     fg_jit_free(j);
     j = compile_cached(p, sub);
     assert_true(fg_jit_from_cache(j));
+    fg_jit_free(j);
+
+    /* intact (checksum right) but stale: the object calls an entry point
+     * this runtime does not have, as one a different build wrote would */
+    rewrite_stale(path);
+    j = compile_cached(p, sub);
+    assert_false(fg_jit_from_cache(j)); /* compiled afresh... */
+    check_runs(p, j);
+    fg_jit_free(j);
+    j = compile_cached(p, sub);
+    assert_true(fg_jit_from_cache(j)); /* ...and the entry replaced */
     fg_jit_free(j);
 
     /* a different program is a different entry */
