@@ -3,7 +3,8 @@
  * example), then times evaluating N rows (the batch evaluated N/4096
  * times, no CSV reading or output) with the row interpreter, the vectorized
  * interpreter (what --engine interp runs) and the JIT, the
- * median of several runs (CPU time); and the JIT's compile time, cold (no cache) and
+ * median of several runs (CPU time), with the options `forgec eval` uses
+ * (outputs only, no reports); and the JIT's compile time, cold (no cache) and
  * warm (object loaded from the cache).
  * Usage: evalbench [POLICY] [N] [RUNS]   (built by `make evalbench`, not a test) */
 #include <stdio.h>
@@ -164,6 +165,7 @@ int main(int argc, char **argv)
     long batches = (n + FG_BATCH_ROWS - 1) / FG_BATCH_ROWS;
     fg_eval_opts eo;
     memset(&eo, 0, sizeof eo);
+    eo.outputs_only = true; /* as `forgec eval` evaluates */
     /* engines: the row interpreter, the vectorized interpreter, the JIT */
     static const char *const ename[3] = {"row", "interp", "jit"};
     double med[3];

@@ -19,6 +19,7 @@
  *   const fg_program *prog;          the same policy, compiled by libforge
  *   const fg_results *res;           the results vals/rule_msgs belong to
  *   char *str_at, *str_end;          room for strings the code builds (NULL, NULL to start)
+ *   uint32_t outputs_only;           non-zero: only output and report slots are stored
  * The simplest way to fill it is fg_jit_run_fn() (jit_abi.h), which takes
  * the program, a batch and results like the interpreter's fg_interp_batch.
  *

@@ -36,6 +36,10 @@ struct fg_tracer; /* runtime/trace.h: optional evaluation hooks (explain, covera
 
 typedef struct fg_eval_opts {
     bool with_reports; /* also evaluate FG_SLOT_REPORT slots */
+    /* Only the output and report slots' values are read afterwards (a
+     * plain `forgec eval`): an engine may leave the other slots' values
+     * and the rule messages unwritten. */
+    bool outputs_only;
     /* NULL in normal runs. When set, the interpreter reports what it
      * evaluates (slots, node values, decide arms, table rows, fn calls). */
     const struct fg_tracer *tracer;

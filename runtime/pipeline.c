@@ -359,7 +359,7 @@ static void run_chunk(worker *w, slot *s)
 {
     const fg_pipe_job *job = w->sh->job;
     const fg_program *prog = job->prog;
-    fg_eval_opts eopts = {.with_reports = job->mode == FG_RUN_REPORT};
+    fg_eval_opts eopts = {.with_reports = job->mode == FG_RUN_REPORT, .outputs_only = true};
     w->src.p = s->data;
     w->src.len = s->len;
     w->src.off = 0;

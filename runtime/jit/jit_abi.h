@@ -38,6 +38,7 @@ typedef struct fg_jit_ctx {
     const fg_program *prog;
     const fg_results *res;
     char *str_at, *str_end; /* room for strings generated code builds (in scratch) */
+    uint32_t outputs_only;  /* non-zero: fg_eval_opts.outputs_only */
 } fg_jit_ctx;
 
 typedef void (*fg_jit_fn)(fg_jit_ctx *ctx);

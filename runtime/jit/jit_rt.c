@@ -139,6 +139,7 @@ bool fg_jit_run_fn(fg_jit_fn fn, const fg_program *prog, fg_batch *batch, fg_res
     ctx.nrows = batch->nrows < res->cap ? batch->nrows : res->cap;
     ctx.cap = res->cap;
     ctx.with_reports = opts && opts->with_reports;
+    ctx.outputs_only = opts && opts->outputs_only;
     ctx.col_vals = cols;
     ctx.col_missing = miss;
     ctx.vals = res->vals;

@@ -86,13 +86,15 @@ typedef struct cg {
     bool in_row;
     LLVMValueRef inputs_term; /* per-row input loads go before it */
     LLVMValueRef cols, misses;
-    LLVMValueRef cap, msgs; /* results stride (i64), rule messages */
     LLVMValueRef *col_base, *miss_base;
     cg_val *inputs;
     bool *input_done;
     cg_val *slots;
     uint32_t cur_slot;
-    bool uses_failed; /* some slot calls failed() */
+    bool uses_failed;       /* some slot calls failed() */
+    bool *read_after;       /* per slot: an output or report slot, always stored */
+    cg_val *rule_msgs;      /* per rule: this row's message, once its slot is computed */
+    LLVMValueRef all_slots; /* i1: !ctx->outputs_only, every slot is stored */
 } cg;
 
 static bool cg_expr(cg *g, const fg_ir *n, cg_val *out);
@@ -933,10 +935,7 @@ static bool cg_failed(cg *g, const fg_ir *n, cg_val *out)
         f[k] = LLVMBuildNot(g->b, v->v, "");
         if (v->missing)
             f[k] = LLVMBuildAnd(g->b, f[k], LLVMBuildNot(g->b, v->missing, ""), "");
-        LLVMValueRef idx =
-            LLVMBuildAdd(g->b, LLVMBuildMul(g->b, c64(g, r), g->cap, ""), g->row64, "");
-        LLVMValueRef msg = at(g->b, g, g->msgs, LLVMBuildMul(g->b, idx, c64(g, STR_SIZE), ""), "");
-        load_payload(g->b, g, msg, FG_T_STR, STR_LEN, &m[k], "message");
+        m[k] = g->rule_msgs[r];
         LLVMValueRef len64 = LLVMBuildZExt(g->b, m[k].len, g->t_i64, "");
         count = LLVMBuildAdd(g->b, count, LLVMBuildZExt(g->b, f[k], g->t_i64, ""), "");
         total = LLVMBuildAdd(g->b, total, len64, "");
@@ -1404,26 +1403,50 @@ static bool gen_slot(cg *g, uint32_t s, LLVMValueRef vals, LLVMValueRef msgs, LL
     g->slots[s] = v;
     LLVMValueRef idx = LLVMBuildAdd(g->b, LLVMBuildMul(g->b, c64(g, s), cap, ""), g->row64, "");
     LLVMValueRef dst = at(g->b, g, vals, LLVMBuildMul(g->b, idx, c64(g, VAL_SIZE), ""), "");
-    store_value(g, dst, &v, slot->type);
+    if (g->read_after[s]) {
+        store_value(g, dst, &v, slot->type);
+    } else { /* a let, rule or decide nobody reads in an outputs-only run */
+        LLVMBasicBlockRef put = block(g, "slot.store"), done = block(g, "slot.stored");
+        LLVMBuildCondBr(g->b, g->all_slots, put, done);
+        LLVMPositionBuilderAtEnd(g->b, put);
+        store_value(g, dst, &v, slot->type);
+        LLVMBuildBr(g->b, done);
+        LLVMPositionBuilderAtEnd(g->b, done);
+    }
     if (slot->kind != FG_SLOT_RULE)
         return true;
     idx = LLVMBuildAdd(g->b, LLVMBuildMul(g->b, c64(g, slot->rule_index), cap, ""), g->row64, "");
     LLVMValueRef msg = at(g->b, g, msgs, LLVMBuildMul(g->b, idx, c64(g, STR_SIZE), ""), "");
-    store_at(g, g->empty_str, msg, 0);
-    store_at(g, c32(g, 0), msg, STR_LEN);
     LLVMValueRef failed = LLVMBuildNot(g->b, v.v, "");
     if (v.missing)
         failed = LLVMBuildAnd(g->b, failed, LLVMBuildNot(g->b, v.missing, ""), "");
+    LLVMBasicBlockRef held = LLVMGetInsertBlock(g->b);
     LLVMBasicBlockRef fmsg = block(g, "rule.message"), next = block(g, "rule.done");
     LLVMBuildCondBr(g->b, failed, fmsg, next);
     LLVMPositionBuilderAtEnd(g->b, fmsg);
     cg_val m;
     if (!rule_message(g, s, &m))
         return false;
-    store_at(g, m.v, msg, 0);
-    store_at(g, m.len, msg, STR_LEN);
+    LLVMBasicBlockRef made = LLVMGetInsertBlock(g->b);
     LLVMBuildBr(g->b, next);
     LLVMPositionBuilderAtEnd(g->b, next);
+    /* the message ("" when the rule did not fail) stays in registers for
+     * failed(); the results get it unless the run reads only outputs */
+    LLVMBasicBlockRef from[] = {held, made};
+    LLVMValueRef p_in[] = {g->empty_str, m.v}, len_in[] = {c32(g, 0), m.len};
+    cg_val *rm = &g->rule_msgs[slot->rule_index];
+    rm->v = LLVMBuildPhi(g->b, g->t_ptr, "message");
+    LLVMAddIncoming(rm->v, p_in, from, 2);
+    rm->len = LLVMBuildPhi(g->b, g->t_i32, "");
+    LLVMAddIncoming(rm->len, len_in, from, 2);
+    rm->missing = NULL;
+    LLVMBasicBlockRef put = block(g, "message.store"), done = block(g, "message.stored");
+    LLVMBuildCondBr(g->b, g->all_slots, put, done);
+    LLVMPositionBuilderAtEnd(g->b, put);
+    store_at(g, rm->v, msg, 0);
+    store_at(g, rm->len, msg, STR_LEN);
+    LLVMBuildBr(g->b, done);
+    LLVMPositionBuilderAtEnd(g->b, done);
     return true;
 }
 
@@ -1452,8 +1475,13 @@ static bool gen_batch_fn(cg *g)
     g->fn = f;
     g->ctx = LLVMGetParam(f, 0);
     LLVMSetValueName2(g->ctx, "ctx", 3);
-    for (uint32_t s = 0; s < p->nslots; s++)
+    for (uint32_t s = 0; s < p->nslots; s++) {
         g->uses_failed |= calls_failed(p->slots[s].expr);
+        g->read_after[s] = p->slots[s].kind == FG_SLOT_REPORT;
+    }
+    for (uint32_t o = 0; o < p->noutputs; o++)
+        if (p->outputs[o].src == FG_OUT_SLOT && p->outputs[o].index < p->nslots)
+            g->read_after[p->outputs[o].index] = true;
     g->params = NULL;
 
     LLVMBasicBlockRef entry = block(g, "entry"), loop = block(g, "loop"), check = block(g, "row");
@@ -1471,8 +1499,8 @@ static bool gen_batch_fn(cg *g)
     g->misses = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, col_missing), "missing");
     LLVMValueRef vals = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, vals), "vals");
     LLVMValueRef msgs = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, rule_msgs), "rule_msgs");
-    g->cap = cap;
-    g->msgs = msgs;
+    LLVMValueRef lean = ctx_field(g, g->t_i32, offsetof(fg_jit_ctx, outputs_only), "outputs_only");
+    g->all_slots = LLVMBuildICmp(g->b, LLVMIntEQ, lean, c32(g, 0), "all_slots");
     LLVMValueRef errs = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, err), "errs");
     g->entry_term = LLVMBuildBr(g->b, loop);
 
@@ -1602,8 +1630,10 @@ bool fg_jit_codegen(const fg_program *prog, LLVMModuleRef m, fg_strbuf *err)
     g.inputs = fg_arena_zalloc(&g.ar, ni * sizeof *g.inputs);
     g.input_done = fg_arena_zalloc(&g.ar, ni * sizeof *g.input_done);
     g.slots = fg_arena_zalloc(&g.ar, ((size_t)prog->nslots + 1) * sizeof *g.slots);
+    g.read_after = fg_arena_zalloc(&g.ar, ((size_t)prog->nslots + 1) * sizeof *g.read_after);
+    g.rule_msgs = fg_arena_zalloc(&g.ar, ((size_t)prog->nrules + 1) * sizeof *g.rule_msgs);
     if (!g.fns || !g.fn_types || !g.tables || !g.table_types || !g.col_base || !g.miss_base ||
-        !g.inputs || !g.input_done || !g.slots) {
+        !g.inputs || !g.input_done || !g.slots || !g.read_after || !g.rule_msgs) {
         cg_fail(&g, NULL, "out of memory");
         goto done;
     }
