@@ -12,6 +12,7 @@
 
 #include "../base/fg_base.h"
 #include "../runtime/format.h"
+#include "../runtime/numconv.h"
 
 #define FG_BUILTIN_FN(id)                                                                          \
     static fg_rowerr_kind fg_b_##id(fg_arena *scratch, const fg_value *a, uint32_t n, fg_value *out)
@@ -93,7 +94,7 @@ FG_BUILTIN_FN(ABS_NUM)
  * digits D and decimal point position p (value = 0.D * 10^p) are cut after
  * p + d digits, rounded up when the first dropped digit is >= 5, and read
  * back with fg_parse_num (correctly rounded, locale-independent). */
-static fg_rowerr_kind round_text(double x, int64_t d, double *out)
+fg_rowerr_kind fg_round_text(double x, int64_t d, double *out)
 {
     char text[FG_NUM_BUF];
     size_t len = fg_fmt_num(x, text);
@@ -177,16 +178,84 @@ static fg_rowerr_kind round_text(double x, int64_t d, double *out)
     return isfinite(r) ? FG_RE_NONE : FG_RE_NOT_FINITE;
 }
 
+/* fg_round_text without the text, where its answer is exact to compute:
+ * the same shortest digits (value = f * 10^e), cut and rounded half up in
+ * integer arithmetic, and the kept q * 10^-d made with one division (or
+ * product) of exact doubles, correctly rounded as reading "qe-d" is.
+ * False when that does not hold (|d| > 22, q of 2^53 or more). */
+static bool round_exact(double x, int64_t d, double *out)
+{
+    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (d > 22 || d < -22 || !isfinite(x))
+        return false;
+    if (x == 0) {
+        *out = 0.0;
+        return true;
+    }
+    uint64_t f;
+    int e;
+    fg_num_shortest(fabs(x), &f, &e);
+    if (d >= -(int64_t)e) { /* no digit to drop */
+        *out = x;
+        return true;
+    }
+    int64_t k = -(int64_t)e - d; /* digits dropped from f (at most 17 digits) */
+    uint64_t q = 0;
+    if (k < 18) {
+        uint64_t pk = (uint64_t)p10[k];
+        q = f / pk + (f % pk >= pk / 2); /* first dropped digit >= 5: up */
+    }
+    if (q >= (1ull << 53))
+        return false;
+    double r = d >= 0 ? (double)q / p10[d] : (double)q * p10[-d];
+    if (d < 0 && r >= 9007199254740992.0) /* the product may be inexact */
+        return false;
+    *out = x < 0 && q ? -r : r; /* no negative zero from rounding */
+    return true;
+}
+
+/* The common case without even the shortest digits: y = |x| * 10^d is
+ * within 1.5 ulp(y) of the shortest decimal of |x| scaled the same way, so
+ * when y is further than that from a tie (n + 0.5), both round to the same
+ * nearest integer q, and q * 10^-d is made exactly as in round_exact. */
+static bool round_far_from_tie(double x, int64_t d, double *out)
+{
+    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (d > 22 || d < -22)
+        return false;
+    double m = fabs(x);
+    double y = d >= 0 ? m * p10[d] : m / p10[-d];
+    if (!(y < 4503599627370496.0)) /* 2^52: y has a fraction to look at */
+        return false;
+    double whole = floor(y), frac = y - whole; /* both exact */
+    if (fabs(frac - 0.5) <= y * 0x1p-50)       /* 4 ulp(y) or more */
+        return false;
+    double q = whole + (frac > 0.5);
+    double r = d >= 0 ? q / p10[d] : q * p10[-d];
+    if (d < 0 && r >= 9007199254740992.0) /* the product may be inexact */
+        return false;
+    *out = x < 0 && q != 0 ? -r : r; /* no negative zero from rounding */
+    return true;
+}
+
 FG_BUILTIN_FN(ROUND)
 {
     UNUSED_ARGS;
-    return round_text(a[0].n, 0, &out->n);
+    if (round_far_from_tie(a[0].n, 0, &out->n) || round_exact(a[0].n, 0, &out->n))
+        return FG_RE_NONE;
+    return fg_round_text(a[0].n, 0, &out->n);
 }
 
 FG_BUILTIN_FN(ROUND_DIGITS)
 {
     UNUSED_ARGS;
-    return round_text(a[0].n, a[1].i, &out->n);
+    if (round_far_from_tie(a[0].n, a[1].i, &out->n) || round_exact(a[0].n, a[1].i, &out->n))
+        return FG_RE_NONE;
+    return fg_round_text(a[0].n, a[1].i, &out->n);
 }
 
 FG_BUILTIN_FN(FLOOR)

@@ -37,4 +37,9 @@ typedef struct fg_builtin_info {
 
 extern const fg_builtin_info fg_builtin_table[FG_B_COUNT];
 
+/* round(x, d) worked on the text of x (the definition; round and
+ * round_digits take a shortcut with the same answers where it is exact):
+ * for tests. */
+fg_rowerr_kind fg_round_text(double x, int64_t d, double *out);
+
 #endif

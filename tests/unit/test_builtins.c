@@ -146,6 +146,36 @@ static void test_abs(void **state)
     assert_false(signbit(num1(FG_B_ABS_NUM, -0.0)));
 }
 
+/* The shortcut of round/round_digits gives the bits the definition
+ * (fg_round_text) gives, on values near rounding ties, with few and many
+ * decimals, both signs, d from -20 to 20. */
+static void test_round_shortcut_matches_text(void **state)
+{
+    (void)state;
+    static const double scale[] = {1, 10, 100, 1000, 1e4, 1e6, 1e9, 1e-3, 1e-6};
+    uint64_t s = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 400000; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        double x = (double)(s >> 24) / scale[(s >> 4) % 9];
+        if (i % 3 == 0) /* a tie: ...5 at some decimal */
+            x = ((double)((s >> 30) * 10 + 5)) / scale[(s >> 8) % 9];
+        if (i % 5 == 0)
+            x = nextafter(x, (s & 1) ? INFINITY : -INFINITY);
+        if (s & 2)
+            x = -x;
+        int64_t d = (int64_t)((s >> 12) % 41) - 20;
+        fg_value out;
+        double want;
+        fg_rowerr_kind kw = fg_round_text(x, d, &want);
+        fg_rowerr_kind kg = call(FG_B_ROUND_DIGITS, &out, 2, N(x), I(d), Z(), Z());
+        assert_int_equal(kg, kw);
+        if (memcmp(&out.n, &want, sizeof want) != 0)
+            fail_msg("round(%.17g, %lld) = %.17g, text gives %.17g", x, (long long)d, out.n, want);
+    }
+}
+
 static void test_round(void **state)
 {
     (void)state;
@@ -390,6 +420,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_min_max),
+        cmocka_unit_test(test_round_shortcut_matches_text),
         cmocka_unit_test(test_abs),
         cmocka_unit_test(test_round),
         cmocka_unit_test(test_floor_ceil_clamp),
