@@ -25,7 +25,8 @@
  *
  * Linking: the object calls libforge's runtime entry points
  * (fg_jit_rt_rowerr, fg_jit_rt_call, fg_jit_rt_cmp_str, fg_jit_rt_table_miss,
- * fg_jit_rt_rule_msg, fg_jit_rt_str_room, fg_jit_rt_fmt_num, fg_jit_rt_fmt_int),
+ * fg_jit_rt_rule_msg, fg_jit_rt_str_room, fg_jit_rt_join, fg_jit_rt_fmt_num,
+ * fg_jit_rt_fmt_int),
  * memcmp and memcpy. Link it with the static library libforge.a (built with
  * the JIT): hidden visibility does not stop a static link. The shared
  * libforge.so does not export these symbols.

@@ -388,51 +388,54 @@ int64_t fg_rt_failed_count(const fg_program *prog, const fg_results *res, uint32
     return n;
 }
 
-fg_rowerr_kind fg_rt_failed(fg_arena *scratch, const fg_program *prog, const fg_results *res,
-                            uint32_t row, uint32_t upto_slot, fg_str *out)
+fg_rowerr_kind fg_rt_join_messages(fg_arena *scratch, const fg_str *msgs, uint32_t n, fg_str *out)
 {
-    uint64_t total = 0;
-    uint32_t nfailed = 0, last = 0;
-    for (uint32_t r = 0; r < prog->nrules; r++) {
-        if (rule_failed(prog, res, row, upto_slot, r)) {
-            total += res->rule_msgs[(size_t)r * res->cap + row].len + (nfailed ? 2 : 0);
-            nfailed++;
-            last = r;
-        }
-    }
     out->ptr = "";
     out->len = 0;
-    if (nfailed == 0)
-        return FG_RE_NONE;
-    if (nfailed == 1) { /* the usual case: the one message, shared, not copied */
-        fg_str m = res->rule_msgs[(size_t)last * res->cap + row];
-        if (m.ptr)
-            *out = m;
+    if (n == 1 && msgs[0].ptr) { /* the usual case: the one message, shared, not copied */
+        *out = msgs[0];
         return FG_RE_NONE;
     }
+    if (n <= 1)
+        return FG_RE_NONE;
+    uint64_t total = 2 * (uint64_t)(n - 1);
+    for (uint32_t i = 0; i < n; i++)
+        total += msgs[i].len;
     if (total > UINT32_MAX)
         return FG_RE_OOM;
     char *p = fg_arena_alloc(scratch, (size_t)total);
     if (!p)
         return FG_RE_OOM;
     size_t at = 0;
-    bool first = true;
-    for (uint32_t r = 0; r < prog->nrules; r++) {
-        if (!rule_failed(prog, res, row, upto_slot, r))
-            continue;
-        if (!first) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) {
             memcpy(p + at, "; ", 2);
             at += 2;
         }
-        first = false;
-        fg_str m = res->rule_msgs[(size_t)r * res->cap + row];
-        if (m.len)
-            memcpy(p + at, m.ptr, m.len);
-        at += m.len;
+        if (msgs[i].len)
+            memcpy(p + at, msgs[i].ptr, msgs[i].len);
+        at += msgs[i].len;
     }
     out->ptr = p;
     out->len = (uint32_t)total;
     return FG_RE_NONE;
+}
+
+fg_rowerr_kind fg_rt_failed(fg_arena *scratch, const fg_program *prog, const fg_results *res,
+                            uint32_t row, uint32_t upto_slot, fg_str *out)
+{
+    /* the failed rules' messages, gathered (on the stack for most policies) */
+    fg_str local[32], *msgs = local;
+    if (prog->nrules > 32 && !(msgs = fg_arena_alloc(scratch, prog->nrules * sizeof *msgs))) {
+        out->ptr = "";
+        out->len = 0;
+        return FG_RE_OOM;
+    }
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < prog->nrules; r++)
+        if (rule_failed(prog, res, row, upto_slot, r))
+            msgs[n++] = res->rule_msgs[(size_t)r * res->cap + row];
+    return fg_rt_join_messages(scratch, msgs, n, out);
 }
 
 bool fg_rt_cell_matches(const fg_ir_cell *c, fg_type arg_type, fg_value a)

@@ -69,6 +69,8 @@ fg_rowerr_kind fg_rt_rule_default_msg(fg_arena *scratch, const char *rule_name, 
  * `upto_slot` (pass prog->nslots when every slot is computed). */
 int64_t fg_rt_failed_count(const fg_program *prog, const fg_results *res, uint32_t row,
                            uint32_t upto_slot);
+/* The n messages joined by "; " ("" when none; one is shared, not copied). */
+fg_rowerr_kind fg_rt_join_messages(fg_arena *scratch, const fg_str *msgs, uint32_t n, fg_str *out);
 /* Their messages in rule order joined by "; " ("" when none). */
 fg_rowerr_kind fg_rt_failed(fg_arena *scratch, const fg_program *prog, const fg_results *res,
                             uint32_t row, uint32_t upto_slot, fg_str *out);

@@ -68,6 +68,11 @@ int32_t fg_jit_rt_rule_msg(fg_jit_ctx *ctx, uint32_t row, uint32_t slot, fg_str 
  * span, when there is none (or max exceeds a string's 4 GiB limit). */
 char *fg_jit_rt_str_room(fg_jit_ctx *ctx, uint32_t row, uint64_t max, uint32_t file, uint32_t start,
                          uint32_t end);
+/* failed() of several failed rules: their n messages joined by "; "
+ * (fg_rt_join_messages). Generated code writes each message after a "; ",
+ * so messages that lie back to back are taken as they are, uncopied. */
+int32_t fg_jit_rt_join(fg_jit_ctx *ctx, uint32_t row, const fg_str *msgs, uint32_t n, fg_str *out,
+                       uint32_t file, uint32_t start, uint32_t end);
 /* fg_fmt_num / fg_fmt_int into dst (FG_NUM_BUF bytes of room): the length. */
 uint32_t fg_jit_rt_fmt_num(double v, char *dst);
 uint32_t fg_jit_rt_fmt_int(int64_t v, char *dst);

@@ -85,6 +85,27 @@ char *fg_jit_rt_str_room(fg_jit_ctx *ctx, uint32_t row, uint64_t max, uint32_t f
     return p;
 }
 
+int32_t fg_jit_rt_join(fg_jit_ctx *ctx, uint32_t row, const fg_str *msgs, uint32_t n, fg_str *out,
+                       uint32_t file, uint32_t start, uint32_t end)
+{
+    /* Generated code writes each failed rule's message after a "; "
+     * (codegen.c, rule_message), so messages that follow one another in
+     * memory already read as their join: that text is the result. */
+    bool adjacent = n > 1;
+    for (uint32_t i = 1; adjacent && i < n; i++)
+        adjacent = (uintptr_t)msgs[i].ptr == (uintptr_t)msgs[i - 1].ptr + msgs[i - 1].len + 2;
+    if (adjacent) {
+        uintptr_t len = (uintptr_t)msgs[n - 1].ptr + msgs[n - 1].len - (uintptr_t)msgs[0].ptr;
+        if (len <= UINT32_MAX) {
+            out->ptr = msgs[0].ptr;
+            out->len = (uint32_t)len;
+            return FG_RE_NONE;
+        }
+    }
+    fg_rowerr_kind k = fg_rt_join_messages(ctx->scratch, msgs, n, out);
+    return record(ctx, row, (int32_t)k, file, start, end);
+}
+
 uint32_t fg_jit_rt_fmt_num(double v, char *dst)
 {
     return (uint32_t)fg_fmt_num(v, dst);
@@ -100,9 +121,11 @@ const fg_jit_rt_symbol fg_jit_rt_symbols[] = {
     {                                                                                              \
 #name, (void (*)(void))name                                                                \
     }
-    SYM(fg_jit_rt_rowerr),     SYM(fg_jit_rt_call),     SYM(fg_jit_rt_cmp_str),
-    SYM(fg_jit_rt_table_miss), SYM(fg_jit_rt_rule_msg), SYM(fg_jit_rt_str_room),
-    SYM(fg_jit_rt_fmt_num),    SYM(fg_jit_rt_fmt_int),  SYM(memcmp),
+    SYM(fg_jit_rt_rowerr),   SYM(fg_jit_rt_call),
+    SYM(fg_jit_rt_cmp_str),  SYM(fg_jit_rt_table_miss),
+    SYM(fg_jit_rt_rule_msg), SYM(fg_jit_rt_str_room),
+    SYM(fg_jit_rt_join),     SYM(fg_jit_rt_fmt_num),
+    SYM(fg_jit_rt_fmt_int),  SYM(memcmp),
 #undef SYM
 };
 const uint32_t fg_jit_rt_nsymbols = sizeof fg_jit_rt_symbols / sizeof fg_jit_rt_symbols[0];

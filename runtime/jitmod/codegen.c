@@ -70,7 +70,7 @@ typedef struct cg {
     LLVMBuilderRef hb; /* hoisting: allocas and loads before a block's terminator */
     LLVMTypeRef t_void, t_i1, t_i8, t_i32, t_i64, t_dbl, t_ptr;
     cg_rt rt_memcmp, rt_rowerr, rt_call, rt_cmp_str, rt_table_miss, rt_rule_msg, rt_str_room,
-        rt_fmt_num, rt_fmt_int;
+        rt_join, rt_fmt_num, rt_fmt_int;
     LLVMValueRef *fns, *tables;
     LLVMTypeRef *fn_types, *table_types;
     LLVMValueRef empty_str, true_str, false_str, sep_str; /* "", "true", "false", "; " */
@@ -95,6 +95,7 @@ typedef struct cg {
     bool *read_after;       /* per slot: an output or report slot, always stored */
     cg_val *rule_msgs;      /* per rule: this row's message, once its slot is computed */
     LLVMValueRef all_slots; /* i1: !ctx->outputs_only, every slot is stored */
+    LLVMValueRef sink;      /* where values nobody reads are stored instead (no branch) */
 } cg;
 
 static bool cg_expr(cg *g, const fg_ir *n, cg_val *out);
@@ -911,11 +912,9 @@ static bool rule_message(cg *g, uint32_t s, cg_val *out)
 
 /* failed(): the messages of the rules computed before this slot that hold
  * a present false, in rule order, joined by "; " (fg_rt_failed). None or
- * one failed rule: that message (or ""), shared. Several whose messages lie
- * back to back, each after its "; " (rule_message): the slice from the
- * first to the end of the last. Otherwise they are copied: a rule that did
- * not fail has the empty message, so the joined length is the sum of all
- * messages plus the separators. */
+ * one failed rule: that message (or ""), shared; several: gathered and
+ * joined by fg_jit_rt_join, which takes them as they lie when they were
+ * built back to back (rule_message). */
 static bool cg_failed(cg *g, const fg_ir *n, cg_val *out)
 {
     uint32_t nr = g->prog->nrules;
@@ -923,9 +922,7 @@ static bool cg_failed(cg *g, const fg_ir *n, cg_val *out)
     cg_val *m = fg_arena_alloc(&g->ar, (size_t)(nr + 1) * sizeof *m);
     if (!f || !m)
         return cg_fail(g, n, "out of memory");
-    LLVMValueRef count = c64(g, 0), total = c64(g, 0), one = g->empty_str, one_len = c32(g, 0);
-    LLVMValueRef started = cbool(g, false), adjacent = cbool(g, true);
-    LLVMValueRef last_end = LLVMConstNull(g->t_ptr);
+    LLVMValueRef count = c64(g, 0), one = g->empty_str, one_len = c32(g, 0);
     uint32_t k = 0;
     for (uint32_t r = 0; r < nr; r++) {
         uint32_t s = g->prog->rule_slots[r];
@@ -936,74 +933,40 @@ static bool cg_failed(cg *g, const fg_ir *n, cg_val *out)
         if (v->missing)
             f[k] = LLVMBuildAnd(g->b, f[k], LLVMBuildNot(g->b, v->missing, ""), "");
         m[k] = g->rule_msgs[r];
-        LLVMValueRef len64 = LLVMBuildZExt(g->b, m[k].len, g->t_i64, "");
         count = LLVMBuildAdd(g->b, count, LLVMBuildZExt(g->b, f[k], g->t_i64, ""), "");
-        total = LLVMBuildAdd(g->b, total, len64, "");
         one = LLVMBuildSelect(g->b, f[k], m[k].v, one, "");
         one_len = LLVMBuildSelect(g->b, f[k], m[k].len, one_len, "");
-        /* a later failed message must start 2 bytes ("; ") after the last */
-        LLVMValueRef two = c64(g, 2);
-        LLVMValueRef want = LLVMBuildGEP2(g->b, g->t_i8, last_end, &two, 1, "");
-        LLVMValueRef here = LLVMBuildICmp(g->b, LLVMIntEQ, m[k].v, want, "");
-        LLVMValueRef check = LLVMBuildAnd(g->b, f[k], started, "");
-        adjacent = LLVMBuildSelect(g->b, check, LLVMBuildAnd(g->b, adjacent, here, ""), adjacent,
-                                   "adjacent");
-        LLVMValueRef end = LLVMBuildGEP2(g->b, g->t_i8, m[k].v, &len64, 1, "");
-        last_end = LLVMBuildSelect(g->b, f[k], end, last_end, "");
-        started = LLVMBuildOr(g->b, started, f[k], "");
         k++;
     }
     LLVMBasicBlockRef shared = LLVMGetInsertBlock(g->b);
-    LLVMBasicBlockRef several = block(g, "failed.several"), copy = block(g, "failed.copy");
-    LLVMBasicBlockRef slice_b = block(g, "failed.slice"), end = block(g, "failed.end");
+    LLVMBasicBlockRef several = block(g, "failed.several"), end = block(g, "failed.end");
     LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, count, c64(g, 1), ""), several, end);
+
     LLVMPositionBuilderAtEnd(g->b, several);
-    LLVMValueRef seps = LLVMBuildShl(g->b, LLVMBuildSub(g->b, count, c64(g, 1), ""), c64(g, 1), "");
-    LLVMValueRef joined_len = LLVMBuildAdd(g->b, total, seps, "");
-    LLVMBuildCondBr(g->b, adjacent, slice_b, copy);
-
-    /* back to back: from the first failed message to the end of the last */
-    LLVMPositionBuilderAtEnd(g->b, slice_b);
-    LLVMValueRef neg = LLVMBuildNeg(g->b, joined_len, "");
-    LLVMValueRef first = LLVMBuildGEP2(g->b, g->t_i8, last_end, &neg, 1, "failed.first");
-    LLVMValueRef slice_len = LLVMBuildTrunc(g->b, joined_len, g->t_i32, "");
-    LLVMBuildBr(g->b, end);
-
-    LLVMPositionBuilderAtEnd(g->b, copy);
-    LLVMValueRef p = str_reserve(g, joined_len, n->span), pos = c64(g, 0);
-    LLVMValueRef put_any = cbool(g, false);
-    for (uint32_t i = 0; i < k; i++) {
-        LLVMBasicBlockRef skip_from = LLVMGetInsertBlock(g->b);
-        LLVMBasicBlockRef put = block(g, "failed.put"), next = block(g, "failed.next");
-        LLVMBuildCondBr(g->b, f[i], put, next);
-        LLVMPositionBuilderAtEnd(g->b, put);
-        /* "; " before every message but the first: stored always (the
-         * reservation has room), kept only after one */
-        LLVMBuildMemCpy(g->b, at(g->b, g, p, pos, ""), 1, g->sep_str, 1, c64(g, 2));
-        LLVMValueRef np =
-            LLVMBuildAdd(g->b, pos, LLVMBuildSelect(g->b, put_any, c64(g, 2), c64(g, 0), ""), "");
-        np = put_bytes(g, p, np, m[i].v, LLVMBuildZExt(g->b, m[i].len, g->t_i64, ""));
-        LLVMBuildBr(g->b, next);
-        LLVMPositionBuilderAtEnd(g->b, next);
-        LLVMBasicBlockRef from[] = {skip_from, put};
-        LLVMValueRef pos_in[] = {pos, np}, any_in[] = {put_any, cbool(g, true)};
-        pos = LLVMBuildPhi(g->b, g->t_i64, "pos");
-        LLVMAddIncoming(pos, pos_in, from, 2);
-        put_any = LLVMBuildPhi(g->b, g->t_i1, "");
-        LLVMAddIncoming(put_any, any_in, from, 2);
+    LLVMValueRef arr = cg_alloca(g, STR_SIZE * (k ? k : 1), "failed.messages");
+    LLVMValueRef at_i = c64(g, 0);
+    for (uint32_t i = 0; i < k; i++) { /* stored at the next place, kept when failed */
+        LLVMValueRef dst = at(g->b, g, arr, LLVMBuildMul(g->b, at_i, c64(g, STR_SIZE), ""), "");
+        store_at(g, m[i].v, dst, 0);
+        store_at(g, m[i].len, dst, STR_LEN);
+        at_i = LLVMBuildAdd(g->b, at_i, LLVMBuildZExt(g->b, f[i], g->t_i64, ""), "");
     }
+    LLVMValueRef res = cg_alloca(g, STR_SIZE, "failed.joined");
+    LLVMValueRef args[8] = {g->ctx, g->row, arr, LLVMBuildTrunc(g->b, count, g->t_i32, ""), res};
+    span_args(g, n->span, args + 5);
+    check_kind(g, LLVMBuildCall2(g->b, g->rt_join.type, g->rt_join.fn, args, 8, ""));
     cg_val joined;
-    str_commit(g, p, pos, &joined);
-    LLVMBasicBlockRef copy_end = LLVMGetInsertBlock(g->b);
+    load_payload(g->b, g, res, FG_T_STR, STR_LEN, &joined, "joined");
+    LLVMBasicBlockRef joined_end = LLVMGetInsertBlock(g->b);
     LLVMBuildBr(g->b, end);
 
     LLVMPositionBuilderAtEnd(g->b, end);
-    LLVMBasicBlockRef from[] = {shared, slice_b, copy_end};
-    LLVMValueRef v_in[] = {one, first, joined.v}, len_in[] = {one_len, slice_len, joined.len};
+    LLVMBasicBlockRef from[] = {shared, joined_end};
+    LLVMValueRef v_in[] = {one, joined.v}, len_in[] = {one_len, joined.len};
     out->v = LLVMBuildPhi(g->b, g->t_ptr, "failed");
-    LLVMAddIncoming(out->v, v_in, from, 3);
+    LLVMAddIncoming(out->v, v_in, from, 2);
     out->len = LLVMBuildPhi(g->b, g->t_i32, "");
-    LLVMAddIncoming(out->len, len_in, from, 3);
+    LLVMAddIncoming(out->len, len_in, from, 2);
     out->missing = NULL;
     return true;
 }
@@ -1403,16 +1366,9 @@ static bool gen_slot(cg *g, uint32_t s, LLVMValueRef vals, LLVMValueRef msgs, LL
     g->slots[s] = v;
     LLVMValueRef idx = LLVMBuildAdd(g->b, LLVMBuildMul(g->b, c64(g, s), cap, ""), g->row64, "");
     LLVMValueRef dst = at(g->b, g, vals, LLVMBuildMul(g->b, idx, c64(g, VAL_SIZE), ""), "");
-    if (g->read_after[s]) {
-        store_value(g, dst, &v, slot->type);
-    } else { /* a let, rule or decide nobody reads in an outputs-only run */
-        LLVMBasicBlockRef put = block(g, "slot.store"), done = block(g, "slot.stored");
-        LLVMBuildCondBr(g->b, g->all_slots, put, done);
-        LLVMPositionBuilderAtEnd(g->b, put);
-        store_value(g, dst, &v, slot->type);
-        LLVMBuildBr(g->b, done);
-        LLVMPositionBuilderAtEnd(g->b, done);
-    }
+    if (!g->read_after[s]) /* a let, rule or decide nobody reads in an outputs-only run */
+        dst = LLVMBuildSelect(g->b, g->all_slots, dst, g->sink, "");
+    store_value(g, dst, &v, slot->type);
     if (slot->kind != FG_SLOT_RULE)
         return true;
     idx = LLVMBuildAdd(g->b, LLVMBuildMul(g->b, c64(g, slot->rule_index), cap, ""), g->row64, "");
@@ -1440,13 +1396,9 @@ static bool gen_slot(cg *g, uint32_t s, LLVMValueRef vals, LLVMValueRef msgs, LL
     rm->len = LLVMBuildPhi(g->b, g->t_i32, "");
     LLVMAddIncoming(rm->len, len_in, from, 2);
     rm->missing = NULL;
-    LLVMBasicBlockRef put = block(g, "message.store"), done = block(g, "message.stored");
-    LLVMBuildCondBr(g->b, g->all_slots, put, done);
-    LLVMPositionBuilderAtEnd(g->b, put);
+    msg = LLVMBuildSelect(g->b, g->all_slots, msg, g->sink, "");
     store_at(g, rm->v, msg, 0);
     store_at(g, rm->len, msg, STR_LEN);
-    LLVMBuildBr(g->b, done);
-    LLVMPositionBuilderAtEnd(g->b, done);
     return true;
 }
 
@@ -1503,6 +1455,7 @@ static bool gen_batch_fn(cg *g)
     g->all_slots = LLVMBuildICmp(g->b, LLVMIntEQ, lean, c32(g, 0), "all_slots");
     LLVMValueRef errs = ctx_field(g, g->t_ptr, offsetof(fg_jit_ctx, err), "errs");
     g->entry_term = LLVMBuildBr(g->b, loop);
+    g->sink = cg_alloca(g, VAL_SIZE > STR_SIZE ? VAL_SIZE : STR_SIZE, "unread");
 
     /* loop: for (row = 0; row < nrows; row++) */
     LLVMPositionBuilderAtEnd(g->b, loop);
@@ -1585,6 +1538,8 @@ static void declare_runtime(cg *g)
     g->rt_rule_msg = declare_rt(g, "fg_jit_rt_rule_msg", I, rule, 4);
     LLVMTypeRef room[] = {P, I, g->t_i64, I, I, I};
     g->rt_str_room = declare_rt(g, "fg_jit_rt_str_room", P, room, 6);
+    LLVMTypeRef join[] = {P, I, P, I, P, I, I, I};
+    g->rt_join = declare_rt(g, "fg_jit_rt_join", I, join, 8);
     LLVMTypeRef fmt_num[] = {g->t_dbl, P}, fmt_int[] = {g->t_i64, P};
     g->rt_fmt_num = declare_rt(g, "fg_jit_rt_fmt_num", I, fmt_num, 2);
     g->rt_fmt_int = declare_rt(g, "fg_jit_rt_fmt_int", I, fmt_int, 2);

@@ -261,7 +261,7 @@ static void dummy(void) {}
 static const fg_objload_sym dummies[] = {
     {"fg_jit_rt_rowerr", dummy},     {"fg_jit_rt_call", dummy},     {"fg_jit_rt_cmp_str", dummy},
     {"fg_jit_rt_table_miss", dummy}, {"fg_jit_rt_rule_msg", dummy}, {"fg_jit_rt_str_room", dummy},
-    {"fg_jit_rt_fmt_num", dummy},    {"fg_jit_rt_fmt_int", dummy},
+    {"fg_jit_rt_join", dummy},       {"fg_jit_rt_fmt_num", dummy},  {"fg_jit_rt_fmt_int", dummy},
 };
 #define NDUMMIES (uint32_t)(sizeof dummies / sizeof dummies[0])
 
