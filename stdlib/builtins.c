@@ -178,6 +178,11 @@ fg_rowerr_kind fg_round_text(double x, int64_t d, double *out)
     return isfinite(r) ? FG_RE_NONE : FG_RE_NOT_FINITE;
 }
 
+/* The powers of ten a double holds exactly (10^22 is the last). */
+static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /* fg_round_text without the text, where its answer is exact to compute:
  * the same shortest digits (value = f * 10^e), cut and rounded half up in
  * integer arithmetic, and the kept q * 10^-d made with one division (or
@@ -185,9 +190,6 @@ fg_rowerr_kind fg_round_text(double x, int64_t d, double *out)
  * False when that does not hold (|d| > 22, q of 2^53 or more). */
 static bool round_exact(double x, int64_t d, double *out)
 {
-    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     if (d > 22 || d < -22 || !isfinite(x))
         return false;
     if (x == 0) {
@@ -222,9 +224,6 @@ static bool round_exact(double x, int64_t d, double *out)
  * nearest integer q, and q * 10^-d is made exactly as in round_exact. */
 static bool round_far_from_tie(double x, int64_t d, double *out)
 {
-    static const double p10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     if (d > 22 || d < -22)
         return false;
     double m = fabs(x);

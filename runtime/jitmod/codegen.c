@@ -342,6 +342,17 @@ static bool join(cg *g, fg_type t, uint32_t n, const cg_val *vals, LLVMBasicBloc
     return true;
 }
 
+/* A phi of type t in the current block: a from block ba, b from bb. */
+static LLVMValueRef phi2(cg *g, LLVMTypeRef t, LLVMValueRef a, LLVMBasicBlockRef ba, LLVMValueRef b,
+                         LLVMBasicBlockRef bb, const char *name)
+{
+    LLVMValueRef phi = LLVMBuildPhi(g->b, t, name);
+    LLVMValueRef in[] = {a, b};
+    LLVMBasicBlockRef blocks[] = {ba, bb};
+    LLVMAddIncoming(phi, in, blocks, 2);
+    return phi;
+}
+
 /* ---- comparisons ---- */
 
 static LLVMValueRef cmp_str(cg *g, const cg_val *a, const cg_val *b)
@@ -366,11 +377,7 @@ static LLVMValueRef str_eq(cg *g, const cg_val *a, const cg_val *b)
     LLVMValueRef eq = LLVMBuildICmp(g->b, LLVMIntEQ, r, c32(g, 0), "");
     LLVMBuildBr(g->b, end);
     LLVMPositionBuilderAtEnd(g->b, end);
-    LLVMValueRef phi = LLVMBuildPhi(g->b, g->t_i1, "streq");
-    LLVMValueRef in[] = {LLVMConstInt(g->t_i1, 0, 0), eq};
-    LLVMBasicBlockRef blocks[] = {from, bytes};
-    LLVMAddIncoming(phi, in, blocks, 2);
-    return phi;
+    return phi2(g, g->t_i1, cbool(g, false), from, eq, bytes, "streq");
 }
 
 static const LLVMIntPredicate sint_pred[] = {LLVMIntEQ,  LLVMIntNE,  LLVMIntSLT,
@@ -747,11 +754,7 @@ static LLVMValueRef str_reserve(cg *g, LLVMValueRef max, fg_span sp)
     LLVMPositionBuilderAtEnd(g->b, refilled);
     LLVMBuildBr(g->b, ok);
     LLVMPositionBuilderAtEnd(g->b, ok);
-    LLVMValueRef p = LLVMBuildPhi(g->b, g->t_ptr, "buf");
-    LLVMValueRef in[] = {cur, fresh};
-    LLVMBasicBlockRef blocks[] = {from, refilled};
-    LLVMAddIncoming(p, in, blocks, 2);
-    return p;
+    return phi2(g, g->t_ptr, cur, from, fresh, refilled, "buf");
 }
 
 /* The string at p took len bytes (i64): the result; the room now starts
@@ -825,11 +828,7 @@ static LLVMValueRef put_text(cg *g, LLVMValueRef p, LLVMValueRef pos, const cg_v
     LLVMBasicBlockRef put_end = LLVMGetInsertBlock(g->b);
     LLVMBuildBr(g->b, skip);
     LLVMPositionBuilderAtEnd(g->b, skip);
-    LLVMValueRef phi = LLVMBuildPhi(g->b, g->t_i64, "pos");
-    LLVMValueRef in[] = {pos, np};
-    LLVMBasicBlockRef blocks[] = {from, put_end};
-    LLVMAddIncoming(phi, in, blocks, 2);
-    return phi;
+    return phi2(g, g->t_i64, pos, from, np, put_end, "pos");
 }
 
 /* Writes the texts of the k values v (of types t) one after another in the
@@ -962,13 +961,8 @@ static bool cg_failed(cg *g, const fg_ir *n, cg_val *out)
 
     LLVMPositionBuilderAtEnd(g->b, end);
     LLVMBasicBlockRef from[] = {shared, joined_end};
-    LLVMValueRef v_in[] = {one, joined.v}, len_in[] = {one_len, joined.len};
-    out->v = LLVMBuildPhi(g->b, g->t_ptr, "failed");
-    LLVMAddIncoming(out->v, v_in, from, 2);
-    out->len = LLVMBuildPhi(g->b, g->t_i32, "");
-    LLVMAddIncoming(out->len, len_in, from, 2);
-    out->missing = NULL;
-    return true;
+    cg_val vals[] = {{one, one_len, NULL}, joined};
+    return join(g, FG_T_STR, 2, vals, from, out, "failed");
 }
 
 static bool cg_failed_ops(cg *g, const fg_ir *n, cg_val *out)
@@ -1389,13 +1383,11 @@ static bool gen_slot(cg *g, uint32_t s, LLVMValueRef vals, LLVMValueRef msgs, LL
     /* the message ("" when the rule did not fail) stays in registers for
      * failed(); the results get it unless the run reads only outputs */
     LLVMBasicBlockRef from[] = {held, made};
-    LLVMValueRef p_in[] = {g->empty_str, m.v}, len_in[] = {c32(g, 0), m.len};
+    cg_val texts[] = {{g->empty_str, c32(g, 0), NULL}, m};
+    texts[1].missing = NULL;
     cg_val *rm = &g->rule_msgs[slot->rule_index];
-    rm->v = LLVMBuildPhi(g->b, g->t_ptr, "message");
-    LLVMAddIncoming(rm->v, p_in, from, 2);
-    rm->len = LLVMBuildPhi(g->b, g->t_i32, "");
-    LLVMAddIncoming(rm->len, len_in, from, 2);
-    rm->missing = NULL;
+    if (!join(g, FG_T_STR, 2, texts, from, rm, "message"))
+        return false;
     msg = LLVMBuildSelect(g->b, g->all_slots, msg, g->sink, "");
     store_at(g, rm->v, msg, 0);
     store_at(g, rm->len, msg, STR_LEN);
