@@ -11,6 +11,8 @@
 #ifndef FG_IR_H
 #define FG_IR_H
 
+#include <string.h>
+
 #include "ir_ops.h"
 #include "source.h"
 #include "types.h"
@@ -30,6 +32,29 @@ typedef struct fg_ir {
         uint32_t index; /* INPUT, SLOT, PARAM, CALL_FN, CALL_TABLE */
     } imm;
 } fg_ir;
+
+/* The value of a constant node (CONST_INT, _NUM, _BOOL, _STR) in *v
+ * (present); false for any other node. */
+static inline bool fg_ir_const_value(const fg_ir *n, fg_value *v)
+{
+    memset(v, 0, sizeof *v);
+    switch ((fg_op)n->op) {
+    case FG_IR_CONST_INT:
+        v->i = n->imm.i;
+        return true;
+    case FG_IR_CONST_NUM:
+        v->n = n->imm.n;
+        return true;
+    case FG_IR_CONST_BOOL:
+        v->b = n->imm.b;
+        return true;
+    case FG_IR_CONST_STR:
+        v->s = n->imm.s;
+        return true;
+    default:
+        return false;
+    }
+}
 
 typedef struct fg_input {
     const char *name;   /* name in the policy (and in output headers) */

@@ -95,28 +95,6 @@ static fg_ir *const_node(lw *w, fg_value v, fg_type t, fg_span sp)
 
 static fg_ir *lower(lw *w, fg_expr *e);
 
-/* The constant value of n, when it is a constant node. */
-static bool const_of(const fg_ir *n, fg_value *v)
-{
-    memset(v, 0, sizeof *v);
-    switch ((fg_op)n->op) {
-    case FG_IR_CONST_INT:
-        v->i = n->imm.i;
-        return true;
-    case FG_IR_CONST_NUM:
-        v->n = n->imm.n;
-        return true;
-    case FG_IR_CONST_BOOL:
-        v->b = n->imm.b;
-        return true;
-    case FG_IR_CONST_STR:
-        v->s = n->imm.s;
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* An interpolated string becomes CONCAT of its parts; runs of text and
  * constants (`{DUST_LIMIT}`) are formatted now, as output formats them,
  * into one CONST_STR, so a string without per-row values is one constant. */
@@ -135,7 +113,7 @@ static fg_ir *lower_str(lw *w, fg_expr *e)
             ok = false;
         } else if (p && !p->is_expr) {
             fg_strbuf_add(&text, p->text.ptr, p->text.len);
-        } else if (a && const_of(a, &v)) {
+        } else if (a && fg_ir_const_value(a, &v)) {
             fg_fmt_value(&text, a->type, v);
         } else { /* a per-row value, or the end: the text so far is one part */
             if (text.failed) {

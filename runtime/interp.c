@@ -149,16 +149,10 @@ static fg_rowerr_kind vm_eval_node(fg_vm *vm, const fg_ir *n, fg_value *out)
     out->missing = false;
     switch ((fg_op)n->op) {
     case FG_IR_CONST_INT:
-        out->i = n->imm.i;
-        return FG_RE_NONE;
     case FG_IR_CONST_NUM:
-        out->n = n->imm.n;
-        return FG_RE_NONE;
     case FG_IR_CONST_BOOL:
-        out->b = n->imm.b;
-        return FG_RE_NONE;
     case FG_IR_CONST_STR:
-        out->s = n->imm.s;
+        fg_ir_const_value(n, out);
         return FG_RE_NONE;
     case FG_IR_INPUT:
         *out = fg_batch_get(vm->batch, n->imm.index, vm->row);

@@ -1000,15 +1000,7 @@ static bool cg_expr(cg *g, const fg_ir *n, cg_val *out)
     case FG_IR_CONST_BOOL:
     case FG_IR_CONST_STR: {
         fg_value v;
-        memset(&v, 0, sizeof v);
-        if (n->op == FG_IR_CONST_INT)
-            v.i = n->imm.i;
-        else if (n->op == FG_IR_CONST_NUM)
-            v.n = n->imm.n;
-        else if (n->op == FG_IR_CONST_BOOL)
-            v.b = n->imm.b;
-        else
-            v.s = n->imm.s;
+        fg_ir_const_value(n, &v);
         const_value(g, n->type, v, out);
         return true;
     }
