@@ -68,13 +68,20 @@ int32_t fg_jit_rt_rule_msg(fg_jit_ctx *ctx, uint32_t row, uint32_t slot, fg_str 
     return record(ctx, row, (int32_t)k, s->span.file, s->span.start, s->span.end);
 }
 
-/* Strings are built in rooms of this size (or of the one string, when larger). */
-#define STR_ROOM (64 * 1024)
+/* Strings are built in rooms of about 128 bytes per row of the batch, from
+ * 1 to 64 KiB (so that a one-row batch does not take 64 KiB), or of the one
+ * string, when larger. */
+#define STR_ROOM_PER_ROW 128u
+#define STR_ROOM_MIN (1024u)
+#define STR_ROOM_MAX (64u * 1024u)
 
 char *fg_jit_rt_str_room(fg_jit_ctx *ctx, uint32_t row, uint64_t max, uint32_t file, uint32_t start,
                          uint32_t end)
 {
-    size_t size = max > STR_ROOM ? (size_t)max : STR_ROOM;
+    size_t size = (size_t)ctx->nrows * STR_ROOM_PER_ROW;
+    size = size < STR_ROOM_MIN ? STR_ROOM_MIN : size > STR_ROOM_MAX ? STR_ROOM_MAX : size;
+    if (max > size)
+        size = (size_t)max;
     char *p = max > UINT32_MAX ? NULL : fg_arena_alloc(ctx->scratch, size);
     if (!p) {
         record(ctx, row, FG_RE_OOM, file, start, end);

@@ -183,7 +183,8 @@ static bool read_after(const fg_program *p, uint32_t s)
 /* Evaluates prog over generated rows with both engines and compares
  * everything; with outputs_only, the JIT runs as `forgec eval` has it and
  * only what such a run reads is compared. */
-static void compare_engines(const char *text, uint32_t nrows, bool with_reports, bool outputs_only)
+static void compare_rows(const char *text, uint32_t nrows, bool with_reports, bool outputs_only,
+                         const bg_values *vals)
 {
     fg_program *p = bg_compile_text(text);
     assert_non_null(p);
@@ -200,9 +201,9 @@ static void compare_engines(const char *text, uint32_t nrows, bool with_reports,
     assert_true(fg_results_init(&r1, NULL, p, nrows));
     assert_true(fg_results_init(&r2, NULL, p, nrows));
     uint64_t seed = rng;
-    bg_fill(p, &b1, nrows, &rng, &values);
+    bg_fill(p, &b1, nrows, &rng, vals);
     rng = seed;
-    bg_fill(p, &b2, nrows, &rng, &values);
+    bg_fill(p, &b2, nrows, &rng, vals);
     fg_eval_opts eo;
     memset(&eo, 0, sizeof eo);
     eo.with_reports = with_reports;
@@ -246,6 +247,11 @@ static void compare_engines(const char *text, uint32_t nrows, bool with_reports,
     fg_program_free(p);
 }
 
+static void compare_engines(const char *text, uint32_t nrows, bool with_reports, bool outputs_only)
+{
+    compare_rows(text, nrows, with_reports, outputs_only, &values);
+}
+
 static void test_edges_match_interpreter(void **state)
 {
     (void)state;
@@ -279,6 +285,29 @@ static void test_values_match_interpreter(void **state)
         "output dd = y is missing\n";
     compare_engines(text, 2000, false, false);
     compare_engines(text, 2000, false, true);
+}
+
+/* Strings longer than the string room the generated code builds in (it is
+ * sized for the batch: 1 KiB for a few rows), in small and larger batches. */
+static void test_long_strings(void **state)
+{
+    (void)state;
+    static char big[40001], mid[5001];
+    memset(big, 'b', sizeof big - 1);
+    memset(mid, 'm', sizeof mid - 1);
+    static const char *const long_strs[] = {"", "x", big, mid, "short text"};
+    static const double few[] = {-1, 0.5, 2, 12.25};
+    static const int64_t one[] = {1};
+    bg_values v = {one, 1, few, BG_COUNT(few), long_strs, BG_COUNT(long_strs)};
+    static const char *const text = "input { k: str key  s: str  x: num }\n"
+                                    "rule r1: x < 0 else \"{s}|{x}\"\n"
+                                    "rule r2: x < 1 else \"{s}{s}\"\n"
+                                    "output o = \"{s}-{s}-{x}\"\n"
+                                    "output w = failed()\n";
+    for (uint32_t n = 20; n <= 200; n += 90) {
+        compare_rows(text, n, false, false, &v);
+        compare_rows(text, n, false, true, &v);
+    }
 }
 
 static void test_unavailable_message(void **state)
@@ -450,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_values_match_interpreter),
         cmocka_unit_test(test_unavailable_message),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_long_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
