@@ -885,7 +885,7 @@ static bool cg_build_str(cg *g, const fg_ir *n, cg_val *out)
 /* The message of the failed rule in slot s (`rule NAME failed` when it has
  * none: fg_jit_rt_rule_msg). When the policy calls failed(), it is built
  * in the room after a "; ": failed rules' messages built back to back then
- * already read as their join, and failed() takes that slice. */
+ * already read as their join, which fg_jit_rt_join takes as it lies. */
 static bool rule_message(cg *g, uint32_t s, cg_val *out)
 {
     const fg_slot *slot = &g->prog->slots[s];
