@@ -1077,8 +1077,10 @@ static void test_fmt_digit_counts(void **state)
 {
     (void)state;
     char got[FG_NUM_BUF], want[40];
-    int64_t p = 1;
-    for (int e = 0; e <= 18; e++, p *= 10) {
+    for (int e = 0; e <= 18; e++) {
+        int64_t p = 1;
+        for (int i = 0; i < e; i++) /* 10^e; 10^18 is the last that fits */
+            p *= 10;
         for (int64_t v = p - 2; v <= p + 1; v++) {
             fg_fmt_int(v, got);
             snprintf(want, sizeof want, "%lld", (long long)v);
