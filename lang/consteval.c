@@ -8,6 +8,7 @@
 
 #include "../runtime/format.h"
 #include "../stdlib/builtins.h"
+#include "cell_interval.h"
 #include "check_int.h"
 
 typedef struct ceval {
@@ -35,23 +36,6 @@ static bool finite_or_fail(ceval *c, fg_span at, double x)
     if (isfinite(x))
         return true;
     return fail(c, at, fg_rowerr_reason(FG_RE_NOT_FINITE));
-}
-
-static int compare(fg_value a, fg_value b, fg_type t)
-{
-    switch (t) {
-    case FG_T_INT:
-        return a.i < b.i ? -1 : a.i > b.i;
-    case FG_T_NUM:
-        return a.n < b.n ? -1 : a.n > b.n;
-    case FG_T_BOOL:
-        return (int)a.b - (int)b.b;
-    default: {
-        uint32_t m = a.s.len < b.s.len ? a.s.len : b.s.len;
-        int r = m ? memcmp(a.s.ptr, b.s.ptr, m) : 0;
-        return r ? r : (a.s.len < b.s.len ? -1 : a.s.len > b.s.len);
-    }
-    }
 }
 
 static bool arith(ceval *c, fg_expr *e, fg_value a, fg_value b, fg_value *out)
@@ -127,7 +111,7 @@ static bool ev_binary(ceval *c, fg_expr *e, fg_value *out)
         return false;
     if (op <= FG_OP_DIV)
         return arith(c, e, a, b, out);
-    int r = compare(a, b, vtype(e->binary.lhs));
+    int r = fg_cellint_cmp(a, b, vtype(e->binary.lhs));
     switch (op) {
     case FG_OP_EQ:
         out->b = r == 0;
@@ -216,14 +200,14 @@ static bool ev_member(ceval *c, fg_expr *x, fg_expr **items, uint32_t n, bool be
         fg_value b;
         if (!ev(c, items[0], &a) || !ev(c, items[1], &b))
             return false;
-        out->b = compare(a, v, t) <= 0 && compare(v, b, t) <= 0;
+        out->b = fg_cellint_cmp(a, v, t) <= 0 && fg_cellint_cmp(v, b, t) <= 0;
         return true;
     }
     out->b = false;
     for (uint32_t i = 0; i < n; i++) {
         if (!ev(c, items[i], &a))
             return false;
-        if (compare(v, a, t) == 0) {
+        if (fg_cellint_cmp(v, a, t) == 0) {
             out->b = true;
             break;
         }
