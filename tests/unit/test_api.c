@@ -55,37 +55,7 @@ enum { IN_ID, IN_AMOUNT, IN_RATE, IN_SCORE, IN_MEMBER };
 enum { OUT_OK, OUT_PER, OUT_DOUBLED, OUT_LABEL, OUT_SCORE, OUT_REASONS };
 
 /* ---- allocators: counting (live bytes) and failing at the k-th call ---- */
-typedef struct acct {
-    long long live, calls;
-    long long fail_at; /* 0: never */
-    int failed;
-} acct;
-
-static void *acct_realloc(void *ud, void *ptr, size_t size)
-{
-    acct *a = ud;
-    size_t *h = ptr ? (size_t *)ptr - 2 : NULL;
-    if (size == 0) {
-        if (h) {
-            a->live -= (long long)h[0];
-            free(h);
-        }
-        return NULL;
-    }
-    if (a->fail_at && ++a->calls == a->fail_at) {
-        a->failed = 1;
-        if (getenv("FORGE_TEST_TRAP") && atoll(getenv("FORGE_TEST_TRAP")) == a->fail_at)
-            abort();
-        return NULL;
-    }
-    size_t old = h ? h[0] : 0;
-    size_t *nh = realloc(h, size + 2 * sizeof(size_t));
-    if (!nh)
-        return NULL;
-    nh[0] = size;
-    a->live += (long long)size - (long long)old;
-    return nh + 2;
-}
+#include "acct_alloc.h"
 
 static forge_policy *compile_with(forge_engine engine, acct *a, forge_status *st_out)
 {

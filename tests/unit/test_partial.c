@@ -709,37 +709,13 @@ static void test_struct_sizes(void **state)
 }
 
 /* ---- a failing allocator: every k-th call, no crash, no leak ---- */
-typedef struct acct {
-    long long live, calls, fail_at;
-} acct;
-
-static void *acct_realloc(void *ud, void *ptr, size_t size)
-{
-    acct *a = ud;
-    size_t *h = ptr ? (size_t *)ptr - 2 : NULL;
-    if (size == 0) {
-        if (h) {
-            a->live -= (long long)h[0];
-            free(h);
-        }
-        return NULL;
-    }
-    if (a->fail_at && ++a->calls == a->fail_at)
-        return NULL;
-    size_t old = h ? h[0] : 0;
-    size_t *nh = realloc(h, size + 2 * sizeof(size_t));
-    if (!nh)
-        return NULL;
-    nh[0] = size;
-    a->live += (long long)size - (long long)old;
-    return nh + 2;
-}
+#include "acct_alloc.h"
 
 /* Every step of a partial's life with allocation k failing; true when all
  * of it succeeded (k was past the last allocation). */
 static bool life_failing_at(long long k)
 {
-    acct a = {0, 0, 0};
+    acct a = {0, 0, 0, 0};
     forge_config cfg;
     forge_config_init(&cfg);
     cfg.realloc_fn = acct_realloc;
